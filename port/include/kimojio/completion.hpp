@@ -1,0 +1,116 @@
+// Port of the Completion part of kimojio/src/lib.rs at qbradley/kimojio-rs
+// 35865d7d87d2d2f5bc7cf03d9a5c10a7a9fec88f (lines 101-184: MAX_TASK_STACK_SIZE,
+// CompletionState, Completion, CompletionResources, Completion::cancel).
+// The rest of lib.rs (run, run_test*, module list) is in kimojio/kimojio.hpp.
+#pragma once
+
+#include <liburing.h>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <variant>
+
+#include "kimojio/mut_in_place_cell.hpp"
+#include "kimojio/rc.hpp"
+#include "kimojio/result.hpp"
+#include "kimojio/std_task.hpp"
+#include "kimojio/uuid.hpp"
+
+namespace kimojio {
+
+class TaskState;
+
+using SQE = io_uring_sqe;
+// A copy of a completion queue entry (rustix_uring cqueue::Entry). io_uring_cqe itself
+// ends in a flexible array, so it cannot be held by value.
+struct CQE {
+    std::uint64_t user_data;
+    std::int32_t res;
+    std::uint32_t flags;
+};
+using Timespec = __kernel_timespec;
+
+inline constexpr std::size_t MAX_TASK_STACK_SIZE = 65536;
+
+namespace completion_state {
+// The future is created but SQE is not yet submitted to the kernel
+struct Idle {
+    std::optional<SQE> entry;
+    bool timespec;
+};
+// The I/O is submitted to the kernel
+struct Submitted {
+    Waker waker;
+    Uuid activity_id;
+    std::uint32_t tag;
+    bool canceled;
+};
+// The I/O is completed
+struct Completed {
+    Result<std::uint32_t, Errno> result;
+};
+struct Terminated {};
+}  // namespace completion_state
+
+using CompletionState = std::variant<completion_state::Idle, completion_state::Submitted,
+                                     completion_state::Completed, completion_state::Terminated>;
+
+// Rust's Box<dyn Any> / Rc<dyn Any>: a value kept alive for as long as the I/O.
+struct BoxAny {
+    virtual ~BoxAny() = default;
+};
+template <class T>
+struct BoxAnyOf final : BoxAny {
+    explicit BoxAnyOf(T v) : value(std::move(v)) {}
+    T value;
+};
+struct RcAny : RcCounted {
+    virtual ~RcAny() = default;
+};
+template <class T>
+struct RcAnyOf final : RcAny {
+    explicit RcAnyOf(T v) : value(std::move(v)) {}
+    T value;
+};
+
+namespace completion_resources {
+struct None {};
+struct Box {
+    std::unique_ptr<BoxAny> value;
+};
+struct RcValue {
+    Rc<RcAny> value;
+};
+}  // namespace completion_resources
+
+using CompletionResources = std::variant<completion_resources::None, Timespec, completion_resources::Box,
+                                         completion_resources::RcValue, std::array<std::uint8_t, 8>>;
+
+class Completion : public RcCounted {
+public:
+    Completion(CompletionState state, CompletionResources owned_resources, Timespec timespec, std::uint32_t tag,
+               std::uint16_t task_index, bool iopoll)
+        : state(std::move(state)),
+          owned_resources(std::move(owned_resources)),
+          timespec(timespec),
+          tag(tag),
+          task_index(task_index),
+          iopoll(iopoll) {}
+    Completion(Completion&&) = default;
+    Completion& operator=(Completion&&) = default;
+
+    // Rust: fn cancel(self: &Rc<Self>, ...). The user_data of the cancel is `this`.
+    void cancel(TaskState& task_state) const;
+
+    MutInPlaceCell<CompletionState> state;
+    CompletionResources owned_resources;
+    // memory for timeouts
+    Timespec timespec;
+    std::uint32_t tag;
+    std::uint16_t task_index;
+    bool iopoll;
+};
+
+}  // namespace kimojio

@@ -1,0 +1,219 @@
+// Port of kimojio/src/handle_table.rs at qbradley/kimojio-rs 35865d7d87d2d2f5bc7cf03d9a5c10a7a9fec88f.
+//
+// HandleTable assigns unique, reusable indices to values: O(1) insert (reusing
+// the most recently freed slot first), lookup and remove.
+//
+//   HandleTable<const char*> handle_table;
+//   auto idx = handle_table.insert("hello");
+//   assert(handle_table.remove(idx) == "hello");
+//   assert(!handle_table.remove(idx));  // already removed
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <stdexcept>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace kimojio {
+
+template <class T>
+class HandleTable;
+
+// An index into a HandleTable. Never zero (Rust: NonZeroUsize).
+// Declared before Slot (Rust declares it after): Slot holds an optional Index.
+class Index {
+public:
+    // Index::from(NonZeroUsize): throws std::invalid_argument for zero.
+    static Index from(std::size_t non_zero) {
+        if (non_zero == 0) {
+            throw std::invalid_argument("kimojio::Index must be non-zero");
+        }
+        return Index(non_zero);
+    }
+
+    // Returns the underlying index value.
+    std::size_t get() const { return value_; }
+
+    friend auto operator<=>(Index, Index) = default;
+    friend std::ostream& operator<<(std::ostream& os, Index index) {
+        return os << "Index(" << index.value_ << ")";
+    }
+
+private:
+    template <class>
+    friend class HandleTable;
+    explicit Index(std::size_t value) : value_(value) {}
+    std::size_t value_;
+};
+
+// A slot in the handle table, either free or containing a value.
+template <class T>
+struct Slot {
+    // A free slot with a pointer to the next free slot.
+    struct Free {
+        std::optional<Index> next_free;
+    };
+    // A slot containing a value.
+    struct Used {
+        T value;
+    };
+    std::variant<Free, Used> slot;
+};
+
+// A table that assigns unique indices to values for O(1) insertion and lookup.
+template <class T>
+class HandleTable {
+    template <class Data, class Value>
+    class Iter;
+
+public:
+    // Creates a new empty HandleTable.
+    HandleTable() = default;
+
+    // Removes all entries from the table.
+    void clear() {
+        data_.clear();
+        free_list_ = std::nullopt;
+        requests_ = 0;
+    }
+
+    // Returns the number of values in the table.
+    std::size_t len() const { return requests_; }
+
+    // Insert a value into the vector and return its index.
+    Index insert(T value) {
+        return insert_fn([&](Index) { return std::move(value); });
+    }
+
+    // Insert a value into the vector using a function to generate the value.
+    template <class F>
+    Index insert_fn(F&& value_fn) {
+        requests_ += 1;
+        if (free_list_) {
+            // Reuse slot from free list.
+            Index index = *free_list_;
+            std::size_t offset = index.get() - 1;
+            auto& free = std::get<typename Slot<T>::Free>(data_[offset].slot);
+            std::optional<Index> next_free = free.next_free;
+            // Rust builds the value before the replace; if value_fn throws, undo the count.
+            Slot<T> used{typename Slot<T>::Used{invoke_counted(value_fn, index)}};
+            data_[offset] = std::move(used);
+            free_list_ = next_free;
+            return index;
+        } else {
+            // Create a new slot
+            std::size_t offset = data_.size();
+            Index index(offset + 1);
+            data_.push_back(Slot<T>{typename Slot<T>::Used{invoke_counted(value_fn, index)}});
+            return index;
+        }
+    }
+
+    // Get a pointer to a value by its index; nullptr if the slot is free or out of range.
+    const T* get(Index index) const {
+        std::size_t offset = index.get() - 1;
+        if (offset < data_.size()) {
+            if (auto* used = std::get_if<typename Slot<T>::Used>(&data_[offset].slot)) {
+                return &used->value;
+            }
+        }
+        return nullptr;
+    }
+
+    // Remove a value from the vector by its index and return it.
+    std::optional<T> remove(Index index) {
+        std::size_t offset = index.get() - 1;
+        if (offset >= data_.size()) {
+            return std::nullopt;
+        }
+        auto& slot = data_[offset];
+        if (std::holds_alternative<typename Slot<T>::Free>(slot.slot)) {
+            return std::nullopt;
+        }
+        requests_ -= 1;
+        std::optional<Index> next_free = free_list_;
+        free_list_ = index;
+        std::optional<T> value(std::move(std::get<typename Slot<T>::Used>(slot.slot).value));
+        slot.slot = typename Slot<T>::Free{next_free};
+        return value;
+    }
+
+    // Returns true if there are no requests.
+    bool is_empty() const { return requests_ == 0; }
+
+    // Returns a range of valid indexes, in slot order.
+    auto indexes() const { return Iter<const std::vector<Slot<T>>, void>(data_); }
+
+    // Returns a range of (Index, const T&) pairs, in slot order.
+    auto iter() const { return Iter<const std::vector<Slot<T>>, const T>(data_); }
+
+    // Returns a range of (Index, T&) pairs, in slot order.
+    auto iter_mut() { return Iter<std::vector<Slot<T>>, T>(data_); }
+
+private:
+    template <class F>
+    T invoke_counted(F& value_fn, Index index) {
+        try {
+            return std::invoke(value_fn, index);
+        } catch (...) {
+            requests_ -= 1;
+            throw;
+        }
+    }
+
+    // A forward range over the used slots. Value = void yields indexes only.
+    template <class Data, class Value>
+    class Iter {
+    public:
+        explicit Iter(Data& data) : data_(&data) {}
+        class iterator {
+        public:
+            iterator(Data* data, std::size_t offset) : data_(data), offset_(offset) { skip_free(); }
+            auto operator*() const {
+                Index index(offset_ + 1);
+                if constexpr (std::is_void_v<Value>) {
+                    return index;
+                } else {
+                    Value& value = std::get<typename Slot<T>::Used>((*data_)[offset_].slot).value;
+                    return std::pair<Index, Value&>(index, value);
+                }
+            }
+            iterator& operator++() {
+                ++offset_;
+                skip_free();
+                return *this;
+            }
+            bool operator==(const iterator& other) const { return offset_ == other.offset_; }
+
+        private:
+            void skip_free() {
+                while (offset_ < data_->size() &&
+                       std::holds_alternative<typename Slot<T>::Free>((*data_)[offset_].slot)) {
+                    ++offset_;
+                }
+            }
+            Data* data_;
+            std::size_t offset_;
+        };
+        iterator begin() const { return iterator(data_, 0); }
+        iterator end() const { return iterator(data_, data_->size()); }
+
+    private:
+        Data* data_;
+    };
+
+    std::vector<Slot<T>> data_;
+    std::optional<Index> free_list_;  // Head of the linked list of free slots, stored as index.
+    std::size_t requests_ = 0;
+};
+
+}  // namespace kimojio
+
+template <>
+struct std::hash<kimojio::Index> {
+    std::size_t operator()(kimojio::Index index) const noexcept { return std::hash<std::size_t>{}(index.get()); }
+};

@@ -1,0 +1,38 @@
+// The public API of kimojio-cpp in one include (kimojio/src/lib.rs's `pub use` list),
+// plus run / run_with_configuration (lib.rs lines 186-198, 268-290).
+#pragma once
+
+#include "kimojio/async.hpp"
+#include "kimojio/async_event.hpp"
+#include "kimojio/configuration.hpp"
+#include "kimojio/errors.hpp"
+#include "kimojio/handle_table.hpp"
+#include "kimojio/mut_in_place_cell.hpp"
+#include "kimojio/operations.hpp"
+#include "kimojio/ring_future.hpp"
+#include "kimojio/runtime.hpp"
+#include "kimojio/runtime_handle.hpp"
+#include "kimojio/spawn.hpp"
+#include "kimojio/task.hpp"
+#include "kimojio/task_ref.hpp"
+#include "kimojio/task_state_cell.hpp"
+#include "kimojio/tracing.hpp"
+#include "kimojio/uring_stats.hpp"
+
+namespace kimojio {
+
+// Runs the given future until completion with `configuration` on a new Runtime.
+// Returns nullopt if shutdown_loop() is called, Err(exception) if the future throws.
+template <Future Fut>
+auto run_with_configuration(std::uint8_t thread_index, Fut main, Configuration configuration) {
+    Runtime runtime(thread_index, std::move(configuration));
+    return runtime.block_on(std::move(main));
+}
+
+// Runs the given future until completion using the default configuration.
+template <Future Fut>
+auto run(std::uint8_t thread_index, Fut main) {
+    return run_with_configuration(thread_index, std::move(main), Configuration());
+}
+
+}  // namespace kimojio

@@ -1,0 +1,234 @@
+// Port of kimojio/src/ring_future.rs at qbradley/kimojio-rs 35865d7d87d2d2f5bc7cf03d9a5c10a7a9fec88f.
+//
+// RingFuture implements a Future that is completed via io_uring. It is generic on
+// the return type via the MakeResult policy and takes the SQE that corresponds to
+// the operation. Owner thread only; must be polled from a task.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <type_traits>
+
+#include "kimojio/completion.hpp"
+#include "kimojio/io_type.hpp"
+#include "kimojio/owned_fd.hpp"
+#include "kimojio/runtime.hpp"
+#include "kimojio/task.hpp"
+#include "kimojio/task_state_cell.hpp"
+
+namespace kimojio {
+
+// MakeResult policies: turn a successful CQE result into the future's output.
+struct ResultToUnit {
+    using Output = void;
+    static void make_success(std::uint32_t) {}
+};
+struct ResultToUsize {
+    using Output = std::size_t;
+    static std::size_t make_success(std::uint32_t value) { return value; }
+};
+struct ResultToOwnedFd {
+    using Output = OwnedFd;
+    // Only valid for operations whose result is a file descriptor.
+    static OwnedFd make_success(std::uint32_t value) { return OwnedFd(static_cast<int>(value)); }
+};
+
+template <class C>
+class RingFuture {
+public:
+    using T = typename C::Output;
+
+    static RingFuture new_(SQE entry, int fd, std::optional<std::chrono::nanoseconds> timeout, IOType io_type) {
+        return with_polled(entry, fd, timeout, io_type, false, completion_resources::None{});
+    }
+
+    static RingFuture with_polled(SQE entry, int fd, std::optional<std::chrono::nanoseconds> timeout, IOType io_type,
+                                  bool iopoll, CompletionResources owned_resources) {
+        TaskStateCellRef task_state = TaskState::get();
+        Rc<Task> task = task_state->get_current_task();
+        std::uint32_t tag = task_state->get_next_tag();
+
+        std::optional<Timespec> timespec;
+        if (timeout) {
+            auto seconds = std::chrono::duration_cast<std::chrono::seconds>(*timeout);
+            timespec = Timespec{seconds.count(), (*timeout - seconds).count()};
+        }
+
+        Rc<Completion> handle = task_state->new_completion(
+            Completion(completion_state::Idle{entry, timespec.has_value()}, std::move(owned_resources),
+                       timespec.value_or(Timespec{}), tag, task->task_index, iopoll));
+
+        task->register_io(handle);
+
+        Uuid activity_id = task->activity_id;
+        task_state->write_event(task->task_index, events::IoStart{activity_id, fd, tag, io_type});
+
+        return RingFuture(std::move(handle));
+    }
+
+    RingFuture(RingFuture&& other) noexcept : handle(std::exchange(other.handle, std::nullopt)) {}
+    RingFuture& operator=(RingFuture&&) = delete;
+
+    void cancel() const {
+        if (handle) {
+            TaskStateCellRef task_state = TaskState::get();
+            (*handle)->cancel(*task_state);
+        }
+    }
+
+    bool is_io_poll() const { return handle ? (*handle)->iopoll : false; }
+
+    Poll<Result<T, Errno>> poll(Context& cx) {
+        TaskStateCellRef task_state = TaskState::get();
+
+        TaskState& task_state_ref = *task_state;
+        const Rc<Task>& task = task_state_ref.current_task.value();
+        URingStats& stats = task_state_ref.stats;
+        const TraceBuffer& trace_buffer = task_state_ref.trace_buffer;
+        Ring& ring = task_state_ref.ring;
+        Ring& ring_poll = task_state_ref.ring_poll;
+        if (!handle) {
+            throw Panic("It is illegal to poll a completed future");
+        }
+        const Rc<Completion>& completion = *handle;
+
+        std::uint32_t tag = completion->tag;
+        Poll<Result<T, Errno>> result = completion->state.use_mut([&](CompletionState& state) -> Poll<Result<T, Errno>> {
+            if (auto* idle = std::get_if<completion_state::Idle>(&state)) {
+                Uuid activity_id = task->activity_id;
+                TaskReadyState current_task_state = task->get_state();
+                if (current_task_state == TaskReadyState::Aborted) {
+                    // If we were aborted while suspended waiting for I/O, then
+                    // this is a good time to detect that and throw.
+                    throw TaskAborted();
+                }
+
+                bool iopoll = completion->iopoll;
+                auto [flags, entry_count] =
+                    idle->timespec ? std::pair<unsigned, std::size_t>{IOSQE_IO_LINK, 2} : std::pair<unsigned, std::size_t>{0, 1};
+
+                // this clone will be undone when the CQE is processed and Rc::from_raw is called
+                const Completion* pool_handle_raw_ptr = Rc<Completion>::into_raw(Rc<Completion>(completion));
+
+                SQE entries[2];
+                entries[0] = *idle->entry;
+                idle->entry.reset();
+                io_uring_sqe_set_data(&entries[0], const_cast<Completion*>(pool_handle_raw_ptr));
+                entries[0].flags |= flags;
+                // We provide a pointer to the timespec in the Completion,
+                // because this always lives longer than the pending I/O.
+                io_uring_prep_link_timeout(&entries[1], &completion->timespec, 0);
+                io_uring_sqe_set_data64(&entries[1], 0);
+
+                if (!iopoll) {
+                    ring.submit(std::span<const SQE>(entries, entry_count));
+                    stats.increment_in_flight_io(entry_count);
+                } else {
+                    ring_poll.submit(std::span<const SQE>(entries, entry_count));
+                    stats.increment_in_flight_io_poll(entry_count);
+                }
+
+                state = completion_state::Submitted{cx.waker(), activity_id, tag, false};
+                return Pending;
+            }
+            if (auto* submitted = std::get_if<completion_state::Submitted>(&state)) {
+                TaskReadyState current_task_state = task->get_state();
+                if (current_task_state == TaskReadyState::Aborted) {
+                    throw TaskAborted();
+                }
+
+                // Update the waker in case we were polled from a different task.
+                submitted->waker.clone_from(cx.waker());
+
+                // still waiting for a completion
+                return Pending;
+            }
+            if (auto* completed = std::get_if<completion_state::Completed>(&state)) {
+                Result<std::uint32_t, Errno> cqe_result = completed->result;
+                std::optional<Result<T, Errno>> out;
+                if (cqe_result.is_ok()) {
+                    if constexpr (std::is_void_v<T>) {
+                        out.emplace(ok());
+                    } else {
+                        out.emplace(Ok{C::make_success(cqe_result.value())});
+                    }
+                } else {
+                    Errno code = cqe_result.error();
+                    trace_buffer.write_event(task->task_index,
+                                             events::IoError{task->activity_id, tag, code.raw_os_error()});
+                    out.emplace(Err{code});
+                }
+                state = completion_state::Terminated{};
+                return std::move(*out);
+            }
+            throw Panic("RingFuture polled after already returning a result.");
+        });
+
+        if (result.is_ready()) {
+            Rc<Completion> done = std::move(*handle);
+            handle.reset();
+            task_state->return_completion(std::move(done));
+        }
+
+        return result;
+    }
+
+    ~RingFuture() {
+        if (!handle) {
+            return;
+        }
+        const Rc<Completion>& completion = *handle;
+        // We are being dropped and the I/O has not completed yet. Since no-one
+        // will see the result of the I/O, cancel it immediately.
+        TaskStateCellRef task_state = TaskState::get();
+        completion->cancel(*task_state);
+
+        // If we had owned resources registered with the completion, then we can return
+        // right away: they live as long as the Rc<Completion>, which is at least until
+        // the I/O completes. Without owned resources the request may have borrowed
+        // memory (a caller's buffer), so block until the I/O is complete.
+        auto pending_io_with_borrowed_resources = [](const Completion& completion) {
+            return completion.state.use_mut([&](CompletionState& state) {
+                return std::holds_alternative<completion_state::Submitted>(state) &&
+                       std::holds_alternative<completion_resources::None>(completion.owned_resources);
+            });
+        };
+
+        if (pending_io_with_borrowed_resources(*completion)) {
+            // Rust unwraps current_task here; a drop outside a poll has none.
+            if (task_state->current_task) {
+                const Rc<Task>& current_task = *task_state->current_task;
+                task_state->write_event(current_task->task_index, events::FutureCanceled{current_task->activity_id});
+            }
+
+            while (pending_io_with_borrowed_resources(*completion)) {
+                bool iopoll = completion->iopoll;
+                task_state = submit_and_complete_io(std::move(task_state), false, iopoll);
+            }
+        }
+    }
+
+    bool is_terminated() const {
+        if (handle) {
+            return (*handle)->state.use_mut(
+                [](CompletionState& state) { return std::holds_alternative<completion_state::Terminated>(state); });
+        }
+        return true;
+    }
+
+private:
+    explicit RingFuture(Rc<Completion> handle) : handle(std::move(handle)) {}
+    std::optional<Rc<Completion>> handle;
+};
+
+// Future representing operations which return either 0 or an error value.
+using UnitFuture = RingFuture<ResultToUnit>;
+
+// Future for operations which return zero or positive on success.
+using UsizeFuture = RingFuture<ResultToUsize>;
+
+// Future for operations which return a file descriptor on success.
+using OwnedFdFuture = RingFuture<ResultToOwnedFd>;
+
+}  // namespace kimojio

@@ -1,0 +1,152 @@
+// Port of kimojio/src/runtime.rs at qbradley/kimojio-rs 35865d7d87d2d2f5bc7cf03d9a5c10a7a9fec88f.
+// The event loop: poll ready tasks, submit I/O, reap completions, wake tasks.
+// Non-template bodies are in port/src/runtime.cpp, in the same order.
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <optional>
+
+#include "kimojio/configuration.hpp"
+#include "kimojio/owned_fd.hpp"
+#include "kimojio/runtime_handle.hpp"
+#include "kimojio/task.hpp"
+#include "kimojio/task_state_cell.hpp"
+#include "kimojio/timer.hpp"
+
+namespace kimojio {
+
+TaskStateCellRef poll_task(Rc<Task> task, TaskStateCellRef task_state);
+
+struct RingEventTraceInfo {
+    std::uint64_t start_time;
+    std::uint32_t ring_tag;
+    std::uint64_t submissions;
+    std::uint64_t in_flight_io;
+    bool want;
+    bool iopoll;
+};
+
+TaskStateCellRef process_completions(TaskStateCellRef task_state, RingEventTraceInfo trace_info);
+
+TaskStateCellRef submit_and_complete_io_all(TaskStateCellRef task_state, bool busy_poll);
+
+// Submit new IOs to the kernel and wait for completion events to occur if
+// there are no ready tasks to run in the meantime. This is called from the
+// heart of the event loop to pass incoming IOs to the kernel and extract
+// completed IOs from the kernel.
+TaskStateCellRef submit_and_complete_io(TaskStateCellRef task_state, bool busy_poll, bool iopoll);
+
+// Adapted teardown of block_on (Rust: mem::take of the TaskState). See PORTING.md "teardown".
+void drop_all_tasks(TaskStateCellRef task_state) noexcept;
+
+// The main future of block_on with the scope guard of the Rust async block: when
+// it completes or is dropped, the runtime server task is told to shut down.
+template <Future Fut>
+class MainFuture {
+public:
+    MainFuture(Fut main, OwnedFd client_pipe) : main(std::move(main)), client_pipe(std::move(client_pipe)) {}
+    MainFuture(MainFuture&& other) noexcept
+        : main(std::move(other.main)),
+          client_pipe(std::move(other.client_pipe)),
+          runtime_handle(std::exchange(other.runtime_handle, std::nullopt)) {}
+    ~MainFuture() {
+        if (runtime_handle) {
+            runtime_handle->close_sync();
+        }
+    }
+
+    Poll<future_output_t<Fut>> poll(Context& cx) {
+        if (!runtime_handle) {
+            runtime_handle.emplace(std::move(client_pipe));
+        }
+        return main.poll(cx);
+    }
+
+private:
+    Fut main;
+    OwnedFd client_pipe;
+    std::optional<RuntimeHandle> runtime_handle;
+};
+
+class Runtime {
+public:
+    // Throws std::system_error if io_uring is unavailable or refused.
+    Runtime(std::uint8_t thread_index, Configuration configuration);
+
+    RuntimeHandle get_handle() const;
+
+    // Runs the given future until completion.
+    // Returns nullopt if shutdown_loop() is called.
+    // Returns Err(exception) if the future throws.
+    // Returns Ok(output) if the future completes successfully.
+    template <Future Fut>
+    std::optional<Result<non_void_t<future_output_t<Fut>>, std::exception_ptr>> block_on(Fut main) {
+        using Output = non_void_t<future_output_t<Fut>>;
+        static_assert(sizeof(Fut) <= MAX_TASK_STACK_SIZE, "main future is larger than MAX_TASK_STACK_SIZE");
+
+        TaskStateCellRef task_state = TaskState::get();
+
+        // Set a new activity_id for each runtime thread
+        Uuid activity_id = Uuid::new_v4();
+        Uuid tenant_id = Uuid::nil();
+
+        Rc<Task> task = [&] {
+            OwnedFd main_client_pipe = client_pipe.try_clone();
+            return task_state->schedule_new(MainFuture<Fut>(std::move(main), std::move(main_client_pipe)),
+                                            activity_id, tenant_id);
+        }();
+
+        schedule_runtime_server(server_pipe.try_clone(), *task_state, activity_id, tenant_id);
+
+        std::uint64_t cool_down_time = 0;
+        std::optional<std::uint64_t> poll_duration_ticks;
+        if (busy_poll.kind == BusyPoll::Kind::Until) {
+            poll_duration_ticks = static_cast<std::uint64_t>(busy_poll.duration.count()) * Timer::ticks_per_us();
+            cool_down_time = Timer::ticks() + *poll_duration_ticks;
+        }
+
+        try {
+            // Bail out once all tasks complete or if shutdown() is called which sets keep_running to false
+            while (task_state->get_task_count() > 0 && task_state->keep_running) {
+                // do not busy poll if the cool down time has elapsed
+                bool busy = busy_poll.kind == BusyPoll::Kind::Always ||
+                            (busy_poll.kind == BusyPoll::Kind::Until && Timer::ticks() <= cool_down_time);
+
+                task_state = submit_and_complete_io_all(std::move(task_state), busy);
+
+                task_state->prepare_cohort();
+                while (std::optional<Rc<Task>> ready = task_state->get_ready()) {
+                    task_state = poll_task(std::move(*ready), std::move(task_state));
+
+                    if (poll_duration_ticks) {
+                        // if we polled a task, then reset the cool down time. Any I/O completion
+                        // will wake a task, so this is an adequate proxy for I/O completion activity.
+                        cool_down_time = Timer::ticks() + *poll_duration_ticks;
+                    }
+                }
+            }
+        } catch (...) {
+            // Not in Rust (a panic there unwinds with the tasks still in the thread local):
+            // leave the thread's TaskState empty so the next block_on starts clean.
+            drop_all_tasks(std::move(task_state));
+            throw;
+        }
+
+        task_state->enter_stats.report("enter_stats     ");
+        task_state->enter_stats_wait.report("enter_stats_wait");
+
+        // Drop every task with no borrow held: their destructors may run arbitrary
+        // code (scope guards, RingFuture cancellation) that borrows the TaskState.
+        drop_all_tasks(std::move(task_state));
+
+        return task->template result<Output>();
+    }
+
+private:
+    BusyPoll busy_poll;
+    OwnedFd server_pipe;
+    OwnedFd client_pipe;
+};
+
+}  // namespace kimojio

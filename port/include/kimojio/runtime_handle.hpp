@@ -1,0 +1,43 @@
+// Adapted from kimojio/src/runtime_handle.rs at qbradley/kimojio-rs 35865d7d87d2d2f5bc7cf03d9a5c10a7a9fec88f:
+// RuntimeHandle and the runtime-server task that Runtime::block_on starts, as far as
+// shutdown. open_channel / OpenRequest (RPC into a runtime) are not ported.
+#pragma once
+
+#include <cstdint>
+
+#include "kimojio/owned_fd.hpp"
+#include "kimojio/uuid.hpp"
+
+namespace kimojio {
+
+class TaskState;
+
+enum class RuntimeServerRequestEnvelope : std::uint64_t {
+    // Ask the runtime server task to return (sent when block_on's main task ends).
+    Shutdown = 0x5348555444574e31ull,  // "SHUTDWN1": any other word is rejected
+};
+
+// A handle to a runtime's server task. Copy = clone (dup of the socket).
+// close_sync may be called from any thread.
+class RuntimeHandle {
+public:
+    explicit RuntimeHandle(OwnedFd client_pipe) : client_pipe(std::move(client_pipe)) {}
+    RuntimeHandle(const RuntimeHandle& other) : client_pipe(other.client_pipe.try_clone()) {}
+    RuntimeHandle(RuntimeHandle&&) noexcept = default;
+    RuntimeHandle& operator=(RuntimeHandle&&) noexcept = default;
+
+    OwnedFd into_inner() && { return std::move(client_pipe); }
+
+    // Tell the server task to stop. Errors (the runtime is gone) are ignored, as in Rust.
+    void close_sync() const;
+
+private:
+    OwnedFd client_pipe;
+};
+
+void schedule_runtime_server(OwnedFd server_pipe, TaskState& task_state, Uuid activity_id, Uuid tenant_id);
+
+// pipe.rs bipipe(): a connected pair of stream sockets. Throws std::system_error.
+std::pair<OwnedFd, OwnedFd> bipipe();
+
+}  // namespace kimojio

@@ -1,0 +1,425 @@
+// Port of kimojio/src/task.rs at qbradley/kimojio-rs 35865d7d87d2d2f5bc7cf03d9a5c10a7a9fec88f.
+//
+// Task represents the per-task state. A Task is bound to a thread. Tasks can
+// suspend and be woken up by I/O. There can be many pending futures per task.
+// Non-template bodies are in port/src/task.cpp, in the same order.
+#pragma once
+
+#include <liburing.h>
+
+#include <chrono>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include "kimojio/completion.hpp"
+#include "kimojio/handle_table.hpp"
+#include "kimojio/mut_in_place_cell.hpp"
+#include "kimojio/rc.hpp"
+#include "kimojio/result.hpp"
+#include "kimojio/std_task.hpp"
+#include "kimojio/tracing.hpp"
+#include "kimojio/uring_stats.hpp"
+#include "kimojio/uuid.hpp"
+#include "kimojio/wait_list.hpp"
+
+namespace kimojio {
+
+class TaskStateCell;
+class TaskStateCellRef;
+
+// Rust's panic!: an error in the runtime's own invariants or a misuse of its API.
+class Panic : public std::logic_error {
+public:
+    using std::logic_error::logic_error;
+};
+
+// Thrown inside an aborted task when it next polls I/O, a wait or a yield (Rust: panic!("Task aborted")).
+class TaskAborted : public std::runtime_error {
+public:
+    TaskAborted() : std::runtime_error("Task aborted") {}
+};
+
+// This is the maximum number of submission entries that can be
+// enqueued before we have to flush them to the kernel.
+inline constexpr std::size_t IO_URING_SUBMISSION_ENTRIES = 128;
+
+// The maximum number of completion pool entries that can be pooled for re-use.
+inline constexpr std::size_t MAX_COMPLETION_POOL_ENTRIES = 4096;
+
+// The largest number of live tasks per thread: task indexes are 16-bit.
+inline constexpr std::size_t MAX_LIVE_TASKS = 65535;
+
+// `TaskReadyState` is used to represent the next task in the list for ready
+// tasks, or the desired next action to do to the task for executing tasks.
+enum class TaskReadyState : std::uint8_t {
+    Unknown = 0,
+    Ready = 1,
+    Running = 2,
+    Suspend = 3,
+    Aborted = 4,
+    Complete = 5,
+};
+
+// `FutureOrResult` exists to have a single allocation and a single virtual call for
+// any kind of future that can be wrapped in a task.
+class FutureOrResult {
+public:
+    virtual ~FutureOrResult() = default;
+
+    // Poll the future. When the future is ready, this will return Ready,
+    // and the `result` call can be used to discover the result.
+    virtual Poll<void> poll(Context& cx) = 0;
+
+    // Retrieve the result of the future. nullopt is returned if the future has
+    // not been polled to completion, or if the result has already been retrieved.
+    // Ok indicates that the value has been written to `value`.
+    // Err(e) indicates the future threw, and e is the exception.
+    //
+    // The caller must ensure that `value` points to a std::optional<Output>.
+    virtual std::optional<Result<void, std::exception_ptr>> result(void* value) = 0;
+};
+
+// `TaskFuture` is either a future that is being polled, or a result
+// returned by that future, or the exception thrown by polling the future.
+template <Future F>
+class TaskFuture final : public FutureOrResult {
+public:
+    using Output = non_void_t<future_output_t<F>>;
+    struct FutureState {
+        F future;
+    };
+    struct ResultState {
+        std::optional<Result<Output, std::exception_ptr>> result;
+    };
+
+    explicit TaskFuture(F future) : state_(std::in_place_index<0>, FutureState{std::move(future)}) {}
+
+    Poll<void> poll(Context& cx) override {
+        if (auto* this_ = std::get_if<FutureState>(&state_)) {
+            // If the future throws, we drop it when we replace FutureState with
+            // ResultState. That ensures the future will not get repolled.
+            try {
+                // the actual poll
+                auto polled = this_->future.poll(cx);
+                if (polled.is_pending()) {
+                    return Pending;
+                }
+                if constexpr (std::is_void_v<future_output_t<F>>) {
+                    state_.template emplace<ResultState>(ResultState{Result<Output, std::exception_ptr>(Ok{Unit{}})});
+                } else {
+                    Result<Output, std::exception_ptr> result(Ok{polled.take()});
+                    state_.template emplace<ResultState>(ResultState{std::move(result)});
+                }
+                return Ready;
+            } catch (...) {
+                Result<Output, std::exception_ptr> result(Err{std::current_exception()});
+                state_.template emplace<ResultState>(ResultState{std::move(result)});
+                return Ready;
+            }
+        }
+        throw Panic("No future while in non-terminal state");
+    }
+
+    std::optional<Result<void, std::exception_ptr>> result(void* out_value) override {
+        auto* this_ = std::get_if<ResultState>(&state_);
+        if (this_ == nullptr || !this_->result) {
+            return std::nullopt;
+        }
+        auto result = std::move(*this_->result);
+        this_->result.reset();
+        if (result.is_ok()) {
+            static_cast<std::optional<Output>*>(out_value)->emplace(std::move(result).value());
+            return Result<void, std::exception_ptr>(ok());
+        }
+        return Result<void, std::exception_ptr>(Err{result.error()});
+    }
+
+private:
+    std::variant<FutureState, ResultState> state_;
+};
+
+// Declared before Task (Rust declares it after): Task holds it by value.
+struct IoScopeCompletions {
+    std::vector<Rc<Completion>> completions;
+    std::vector<Rc<WaitData>> waits;
+};
+
+class Task : public RcCounted {
+public:
+    Task(std::unique_ptr<FutureOrResult> future, std::uint16_t task_index, const TaskState* task_state,
+         Uuid activity_id, Uuid tenant_id)
+        : activity_id(activity_id),
+          tenant_id(tenant_id),
+          active_state(std::move(future)),
+          task_index(task_index),
+          task_state(task_state) {}
+
+    // The activity_id associated with this task, for tracing.
+    Uuid activity_id;
+
+    // The tenant_id associated with this task, for tracing.
+    Uuid tenant_id;
+
+    MutInPlaceCell<std::unique_ptr<FutureOrResult>> active_state;
+
+    // The identifier of this task.
+    std::uint16_t task_index;
+
+    // If a task is high priority and wakes up another task, that task will
+    // inherit the high priority and will be scheduled immediately, without
+    // necessarily wait for I/O to be submitted.
+    bool high_priority = false;
+
+private:
+    // The current state of this task..
+    // Ready    => in a ready list (needs to be polled)
+    // Running  => poll method is currently executing
+    // Suspend  => not in a ready list and not running (e.g. waiting for I/O)
+    // Complete => poll method returned completion, should no longer be polled
+    TaskReadyState ready = TaskReadyState::Ready;
+
+public:
+    // start at 1 as zero is reserved for RingEnter start/end
+    std::uint32_t tag = 1;
+
+    // A list of tasks that are suspended and would like to
+    // be made ready when this task goes to Complete ready state.
+    WaitList joining_tasks;
+
+private:
+    MutInPlaceCell<std::optional<IoScopeCompletions>> io_scope_completions;
+
+public:
+    // The task state from which this task originates
+    const TaskState* task_state;
+
+    std::optional<IoScopeCompletions> replace_io_scope_completions(
+        std::optional<IoScopeCompletions> new_completions) const;
+    void register_io(const Rc<Completion>& completion) const;
+    void cancel_io_scope_completions(TaskStateCellRef task_state) const;
+    void register_wait(const Rc<WaitData>& wait) const;
+
+    template <Future F>
+    static Rc<Task> new_(F future, std::uint16_t task_index, const TaskState* task_state, Uuid activity_id,
+                         Uuid tenant_id) {
+        std::unique_ptr<FutureOrResult> boxed = std::make_unique<TaskFuture<F>>(std::move(future));
+        return Rc<Task>::make(std::move(boxed), task_index, task_state, activity_id, tenant_id);
+    }
+
+    Poll<void> poll(Context& cx) const {
+        return active_state.use_mut([&](std::unique_ptr<FutureOrResult>& state) { return state->poll(cx); });
+    }
+
+    // The task's output (or its exception), once; T must be the task future's output.
+    template <class T>
+    std::optional<Result<T, std::exception_ptr>> result() const {
+        return active_state.use_mut(
+            [](std::unique_ptr<FutureOrResult>& state) -> std::optional<Result<T, std::exception_ptr>> {
+                std::optional<T> result;
+                auto got = state->result(&result);
+                if (!got) {
+                    return std::nullopt;
+                }
+                if (got->is_ok()) {
+                    return Result<T, std::exception_ptr>(Ok{std::move(*result)});
+                }
+                return Result<T, std::exception_ptr>(Err{got->error()});
+            });
+    }
+
+    TaskReadyState get_state() const { return ready; }
+    void set_state(TaskReadyState state) { ready = state; }
+};
+
+struct TraceBuffer {
+    // A trace buffer for this thread
+    std::unique_ptr<TraceConfiguration> trace_configuration;
+    // A thread id that is a zero based index
+    std::uint8_t thread_idx = 0;
+
+    void write_event(std::uint16_t task_index, Events event) const {
+        if (trace_configuration) {
+            trace_configuration->trace(EventEnvelope{thread_idx, task_index, std::move(event)});
+        }
+    }
+};
+
+struct ProbeDeleter {
+    void operator()(io_uring_probe* probe) const { io_uring_free_probe(probe); }
+};
+using Probe = std::unique_ptr<io_uring_probe, ProbeDeleter>;
+
+class Ring {
+public:
+    // Throws std::system_error naming io_uring_setup and the errno when the kernel refuses.
+    explicit Ring(bool iopoll);
+    Ring(Ring&& other) noexcept;
+    Ring& operator=(Ring&& other) noexcept;
+    ~Ring();
+
+    // Blocks if want > 0. want is the number of CQEs to wait for.
+    // Returns the number of SQEs submitted
+    std::size_t submit_and_wait(std::size_t want);
+    Probe register_probe();
+    std::size_t get_completion_count();
+    std::optional<CQE> get_next_cqe();
+    void submit(std::span<const SQE> entries);
+    // Not in Rust: waits up to `timeout` for a CQE (used by the teardown in runtime.cpp).
+    void wait_cqe_timeout(std::chrono::milliseconds timeout);
+
+private:
+    std::unique_ptr<io_uring> ring_;
+};
+
+// Rust compiles the timing EnterStats only under cfg(test) or feature "enter_stats";
+// the port always counts (see PORTING.md, "enter_stats").
+struct EnterStats {
+    std::uint64_t sum = 0;
+    std::uint64_t count = 0;
+    std::uint64_t min = UINT64_MAX;
+    std::uint64_t max = 0;
+    std::uint64_t start_ticks = 0;
+
+    void start();
+    void stop();
+    void report(const char* msg) const;
+};
+
+// All the information about tasks and task readiness
+class TaskState {
+public:
+    TaskState();
+    TaskState(TaskState&&) noexcept;
+    TaskState& operator=(TaskState&&) noexcept;
+    ~TaskState();
+
+    // The current number of tasks that exist for this thread.
+    // When it goes to zero, the thread can exit.
+    std::size_t task_count = 0;
+
+    // true if the last task to be polled was a cpu task. Used
+    // to determine whether or not to submit I/O early.
+    bool last_ready_cpu = false;
+
+    // The thread id of the thread
+    std::thread::id thread_id;
+
+    // The I/O URing for this thread
+    Ring ring;
+
+    // The I/O URing for this thread (with IO Poll enabled)
+    Ring ring_poll;
+
+    TraceBuffer trace_buffer;
+
+    // Statistics for this thread
+    URingStats stats;
+
+    // sum, count, min, max of duration of enter calls without wait
+    EnterStats enter_stats;
+
+    // sum, count, min, max of duration of enter calls with wait
+    EnterStats enter_stats_wait;
+
+    // The task that is in Running state
+    std::optional<Rc<Task>> current_task;
+
+    // A list of Ready tasks that would like to run with I/O priority.
+    // Tasks that become ready are added here, and then moved to
+    // ready_task_list_io as a cohort.
+    std::deque<Rc<Task>> fill_ready_task_list_io;
+
+    // A list of Ready tasks to be polled together before the next
+    // I/O uring submission.
+    std::deque<Rc<Task>> ready_task_list_io;
+
+    // A list of Ready tasks that would like to run with CPU priority
+    std::deque<Rc<Task>> ready_task_list_cpu;
+
+    std::deque<Rc<Completion>> completion_pool;
+
+    // All tasks
+    HandleTable<Rc<Task>> tasks;
+
+    std::deque<Rc<Task>> completed_tasks;
+
+    // An id for tracking begin and end trace events. It does not guarantee
+    // uniqueness but relies on wrap around taking enough time.
+    std::uint32_t next_tag = 0;
+
+    // probe is used to check if the kernel supports certain I/O uring operations
+    Probe probe;
+
+    // Boolean indicating if the event loop should continue to process new
+    // events or immediately terminate.
+    bool keep_running = true;
+
+    // Borrows this thread's TaskState (created on first use; throws std::system_error
+    // if io_uring is unavailable).
+    static TaskStateCellRef get();
+
+    std::size_t get_task_count() const { return task_count; }
+    std::size_t get_completion_count(bool iopoll);
+    std::optional<CQE> get_next_cqe(bool iopoll);
+    Rc<Task> get_current_task() const;
+    std::thread::id get_current_thread_id() const { return thread_id; }
+    std::uint32_t get_next_tag() {
+        std::uint32_t tag = next_tag;
+        next_tag = next_tag + 1;  // wrapping
+        return tag;
+    }
+    Uuid get_current_activity_id() const;
+    Uuid get_current_tenant_id() const;
+    void set_current_activity_id_and_tenant_id(Uuid activity_id, Uuid tenant_id);
+    bool any_ready() const;
+
+    // Trigger a shutdown of the runtime actively running on this thread. The
+    // processing loop will exit after finishing the current iteration.
+    void shutdown() { keep_running = false; }
+
+    template <Future F>
+    Rc<Task> schedule_new(F future, Uuid activity_id, Uuid tenant_id) {
+        // Deviation: Rust truncates the index to u16 silently past 65,535 live tasks.
+        if (tasks.len() >= MAX_LIVE_TASKS) {
+            throw_too_many_tasks();
+        }
+        const TaskState* task_state_ptr = this;
+        Index task_index = tasks.insert_fn([&](Index task_index) {
+            return Task::new_(std::move(future), static_cast<std::uint16_t>(task_index.get()), task_state_ptr,
+                              activity_id, tenant_id);
+        });
+        Rc<Task> task = *tasks.get(task_index);  // just added
+        task_count += 1;
+        schedule_io_internal(task);
+
+        return task;
+    }
+
+    void schedule_io(Rc<Task> task);
+    void schedule_cpu(Rc<Task> task);
+    void submit(std::span<const SQE> entries) { ring.submit(entries); }
+    void submit_poll(std::span<const SQE> entries) { ring_poll.submit(entries); }
+    static TaskStateCellRef complete_task(TaskStateCell& cell, Task& task);
+    void prepare_cohort();
+    std::optional<Rc<Task>> get_ready();
+    void write_event(std::uint16_t task_index, Events event) const {
+        trace_buffer.write_event(task_index, std::move(event));
+    }
+    void abort_task(Rc<Task> task);
+    void return_completion(Rc<Completion> completion);
+    Rc<Completion> new_completion(Completion completion);
+
+private:
+    void schedule_io_internal(Rc<Task> task);
+    [[noreturn]] static void throw_too_many_tasks();
+};
+
+}  // namespace kimojio

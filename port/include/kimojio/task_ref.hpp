@@ -1,0 +1,23 @@
+// Port of kimojio/src/task_ref.rs at qbradley/kimojio-rs 35865d7d87d2d2f5bc7cf03d9a5c10a7a9fec88f.
+// Waker implementation: the waker's data word is an Rc<Task> (a non-atomic count),
+// so only the task's own thread may clone, wake or drop it.
+#pragma once
+
+#include "kimojio/rc.hpp"
+#include "kimojio/std_task.hpp"
+
+namespace kimojio {
+
+class Task;
+class TaskState;
+
+// wake_task can be used when you already have a TaskState& reference. This avoids
+// recursive TaskState::get() calls.
+void wake_task(TaskState& task_state, const Waker& waker);
+
+Waker create_waker(Rc<Task> task);
+
+// The vtable behind create_waker, for identity checks (waker.vtable() == &task_ref_vtable()).
+const RawWakerVTable& task_ref_vtable();
+
+}  // namespace kimojio

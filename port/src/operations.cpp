@@ -1,0 +1,215 @@
+// Port of parts of kimojio/src/operations.rs at qbradley/kimojio-rs 35865d7d87d2d2f5bc7cf03d9a5c10a7a9fec88f
+// (the non-template bodies, in Rust order).
+#include "kimojio/operations.hpp"
+
+#include "kimojio/runtime.hpp"
+#include "kimojio/task_ref.hpp"
+
+namespace kimojio {
+
+UsizeFuture write(BorrowedFd fd, std::span<const char> buf) { return write_with_timeout(fd, buf, std::nullopt); }
+
+UsizeFuture write_with_timeout(BorrowedFd fd, std::span<const char> buf,
+                               std::optional<std::chrono::nanoseconds> timeout) {
+    SQE entry{};
+    io_uring_prep_write(&entry, fd.fd, buf.data(), static_cast<unsigned>(buf.size()), UINT64_MAX);
+    return UsizeFuture::new_(entry, fd.fd, timeout, IOType::Write);
+}
+
+UsizeFuture read(BorrowedFd fd, std::span<char> buf) { return read_with_timeout(fd, buf, std::nullopt); }
+
+UsizeFuture read_with_timeout(BorrowedFd fd, std::span<char> buf, std::optional<std::chrono::nanoseconds> timeout) {
+    SQE entry{};
+    io_uring_prep_read(&entry, fd.fd, buf.data(), static_cast<unsigned>(buf.size()), UINT64_MAX);
+    return UsizeFuture::new_(entry, fd.fd, timeout, IOType::Read);
+}
+
+UnitFuture close(OwnedFd fd) {
+    // we are consuming the fd ourselves, so suppress the destructor's close
+    int raw = fd.into_raw_fd();
+    SQE entry{};
+    io_uring_prep_close(&entry, raw);
+    return UnitFuture::new_(entry, raw, std::nullopt, IOType::Close);
+}
+
+UnitFuture nop() {
+    SQE entry{};
+    io_uring_prep_nop(&entry);
+    return UnitFuture::new_(entry, -1, std::nullopt, IOType::Nop);
+}
+
+SetYieldCpuFuture yield_io() { return SetYieldCpuFuture(YieldFutureState::CreatedIo); }
+
+SetYieldCpuFuture yield_cpu() { return SetYieldCpuFuture(YieldFutureState::CreatedCpu); }
+
+Poll<void> SetYieldCpuFuture::poll(Context&) {
+    TaskStateCellRef task_state = TaskState::get();
+    Rc<Task> current_task = task_state->get_current_task();
+    TaskReadyState current_task_state = current_task->get_state();
+    if (current_task_state == TaskReadyState::Aborted) {
+        // If we were aborted between the time we yielded and now, then
+        // detect that and throw.
+        throw TaskAborted();
+    }
+
+    switch (state) {
+        case YieldFutureState::CreatedIo:
+            task_state->schedule_io(std::move(current_task));
+            state = YieldFutureState::Polled;
+            return Pending;
+        case YieldFutureState::CreatedCpu:
+            task_state->schedule_cpu(std::move(current_task));
+            state = YieldFutureState::Polled;
+            return Pending;
+        case YieldFutureState::Polled:
+            state = YieldFutureState::Complete;
+            return Ready;
+        case YieldFutureState::Complete:
+            break;
+    }
+    throw Panic("Do not poll completed futures");
+}
+
+SleepFuture sleep(std::chrono::nanoseconds duration) {
+    // The boxed Timespec is dropped when the Completion drops, making this cancel safe.
+    auto seconds = std::chrono::duration_cast<std::chrono::seconds>(duration);
+    auto timespec = std::make_unique<BoxAnyOf<Timespec>>(Timespec{seconds.count(), (duration - seconds).count()});
+    SQE entry{};
+    io_uring_prep_timeout(&entry, &timespec->value, 0, 0);
+    UnitFuture fut = UnitFuture::with_polled(entry, -1, std::nullopt, IOType::Timeout, false,
+                                             completion_resources::Box{std::move(timespec)});
+    return SleepFuture(std::move(fut));
+}
+
+Poll<Result<void, Errno>> SleepFuture::poll(Context& cx) {
+    // Timeout returns ETIME in the expected case. Any other
+    // error is returned (e.g. Canceled).
+    auto polled = fut.poll(cx);
+    if (polled.is_pending()) {
+        return Pending;
+    }
+    auto& result = polled.value();
+    if (result.is_err() && result.error() == Errno::TIME) {
+        return Result<void, Errno>(ok());
+    }
+    if (result.is_err()) {
+        return Result<void, Errno>(Err{result.error()});
+    }
+    throw Panic("Timeout should never return Ok");
+}
+
+void write_event(Events event) {
+    TaskStateCellRef task_state = TaskState::get();
+    std::uint16_t task_id = task_state->get_current_task()->task_index;
+    task_state->write_event(task_id, std::move(event));
+}
+
+TaskIdentity task_identity() {
+    TaskStateCellRef task_state = TaskState::get();
+    std::thread::id thread_id = task_state->get_current_thread_id();
+    if (task_state->current_task) {
+        std::uint16_t task_index = (*task_state->current_task)->task_index;
+        std::uint8_t thread_index = task_state->trace_buffer.thread_idx;
+        return TaskIdentity{thread_id, thread_index, task_index};
+    } else {
+        // There is no task - could happen if task is dropped after loop exits
+        // because of shutdown_loop().
+        return TaskIdentity{thread_id, 0, 0};
+    }
+}
+
+Uuid get_activity_id() {
+    TaskStateCellRef task_state = TaskState::get();
+    return task_state->get_current_activity_id();
+}
+
+Uuid get_tenant_id() {
+    TaskStateCellRef task_state = TaskState::get();
+    return task_state->get_current_tenant_id();
+}
+
+void set_activity_id_and_tenant_id(Uuid activity_id, Uuid tenant_id) {
+    TaskStateCellRef task_state = TaskState::get();
+    task_state->set_current_activity_id_and_tenant_id(activity_id, tenant_id);
+}
+
+void set_high_priority(bool high_priority) {
+    TaskStateCellRef task_state = TaskState::get();
+    task_state->get_current_task()->high_priority = high_priority;
+}
+
+void shutdown_loop() {
+    TaskStateCellRef task_state = TaskState::get();
+    task_state->shutdown();
+}
+
+void io_scope_cancel() {
+    TaskStateCellRef task_state = TaskState::get();
+    Rc<Task> task = task_state->get_current_task();
+
+    // 1. ensure all I/O is submitted
+    task_state = submit_and_complete_io_all(std::move(task_state), true);
+
+    task->cancel_io_scope_completions(std::move(task_state));
+}
+
+namespace {
+void retain_incomplete(std::vector<Rc<Completion>>& vec, TaskState& task_state) {
+    std::size_t index = 0;
+    while (index < vec.size()) {
+        bool retain = vec[index]->state.use_mut([](CompletionState& state) {
+            return std::holds_alternative<completion_state::Idle>(state) ||
+                   std::holds_alternative<completion_state::Submitted>(state);
+        });
+        if (retain) {
+            index += 1;
+        } else {
+            Rc<Completion> done = std::move(vec[index]);
+            vec[index] = std::move(vec.back());
+            vec.pop_back();
+            task_state.return_completion(std::move(done));
+        }
+    }
+}
+}  // namespace
+
+void io_scope_cancel_and_wait_internal(std::optional<IoScopeCompletions> new_io_scope_completions) {
+    TaskStateCellRef task_state = TaskState::get();
+    Rc<Task> task = task_state->get_current_task();
+
+    // restore remembered completions and get the I/O gathered for this task while f was running
+    std::optional<IoScopeCompletions> gathered_completions =
+        task->replace_io_scope_completions(std::move(new_io_scope_completions));
+
+    // now we have to wait until all gathered completions are done.
+    if (gathered_completions) {
+        // 1. ensure all I/O is submitted
+        task_state = submit_and_complete_io_all(std::move(task_state), true);
+
+        // 2. cancel the gathered completions
+        retain_incomplete(gathered_completions->completions, *task_state);
+
+        for (const Rc<Completion>& completion : gathered_completions->completions) {
+            completion->cancel(*task_state);
+        }
+
+        for (Rc<WaitData>& wait : gathered_completions->waits) {
+            wait->canceled = true;
+            wait->waker.use_mut([&](std::optional<Waker>& waker) {
+                if (waker) {
+                    wake_task(*task_state, *waker);
+                }
+            });
+        }
+        gathered_completions->waits.clear();
+
+        // 3. wait for them to finish.
+        while (!gathered_completions->completions.empty()) {
+            task_state = submit_and_complete_io_all(std::move(task_state), true);
+
+            retain_incomplete(gathered_completions->completions, *task_state);
+        }
+    }
+}
+
+}  // namespace kimojio

@@ -1,0 +1,288 @@
+// Port of kimojio/src/runtime.rs at qbradley/kimojio-rs 35865d7d87d2d2f5bc7cf03d9a5c10a7a9fec88f
+// (the non-template bodies; Runtime::block_on is in kimojio/runtime.hpp).
+#include "kimojio/runtime.hpp"
+
+#include <sched.h>
+
+#include <cstdio>
+
+#include "kimojio/task_ref.hpp"
+
+namespace kimojio {
+
+TaskStateCellRef poll_task(Rc<Task> task, TaskStateCellRef task_state) {
+    if (task->get_state() == TaskReadyState::Complete) {
+        // A running task could get "woken" while running, and then complete without
+        // suspending. In that case we should not repoll the task as it has nothing
+        // to do.
+        return task_state;
+    }
+
+    Uuid activity_id = task->activity_id;
+    std::uint32_t tag = task->tag;
+    std::uint64_t start_time = Timer::ticks();
+
+    task_state->current_task = task;
+
+    // We release task_state here so that there is no mutable reference to it during
+    // the poll call. This will allow the poll implementation to call back into
+    // operations that may need to borrow task_state. We will reborrow immediately
+    // after the poll call.
+    TaskStateCell& task_state_ref = std::move(task_state).into_inner();
+
+    bool complete;
+    {
+        Waker waker = create_waker(task);
+        Context context = Context::from_waker(waker);
+        if (task->poll(context).is_pending()) {
+            // tasks that return Pending lose their high_priority bit
+            task->high_priority = false;
+
+            if (task->get_state() == TaskReadyState::Running) {
+                task->set_state(TaskReadyState::Suspend);
+            }
+
+            complete = false;
+        } else {
+            complete = true;
+        }
+    }
+
+    TaskStateCellRef reborrowed =
+        complete ? TaskState::complete_task(task_state_ref, *task) : task_state_ref.borrow_mut();
+
+    reborrowed->current_task = std::nullopt;
+
+    int cpu = sched_getcpu();
+    reborrowed->write_event(task->task_index,
+                            events::TaskRunEnd{activity_id, start_time, tag, static_cast<std::uint16_t>(cpu),
+                                               static_cast<std::uint8_t>(task->get_state()), complete});
+
+    return reborrowed;
+}
+
+TaskStateCellRef process_completions(TaskStateCellRef task_state, RingEventTraceInfo trace_info) {
+    auto [start_time, ring_tag, submissions, in_flight_io, want, iopoll] = trace_info;
+    auto completions_hint = static_cast<std::uint64_t>(task_state->get_completion_count(iopoll));
+
+    if (want || submissions > 0 || completions_hint > 0) {
+        // Only trace ring events if they will wait for I/O
+        task_state->write_event(0, events::RingEnterEnd{submissions, in_flight_io, start_time, completions_hint,
+                                                        ring_tag, static_cast<std::uint32_t>(task_state->task_count),
+                                                        want, iopoll});
+    }
+
+    std::uint64_t completions = 0;
+    while (std::optional<CQE> cqe = task_state->get_next_cqe(iopoll)) {
+        completions += 1;
+        // There was one Rc::into_raw when the SQE was successfully submitted and
+        // there will be one resulting CQE where we reconstitute the Rc. Linked
+        // timeouts and cancels carry no user data.
+        void* user_data_ptr = reinterpret_cast<void*>(static_cast<std::uintptr_t>(cqe->user_data));
+        // if user_data is null, then this is a timeout completion, we need to skip it
+        if (user_data_ptr == nullptr) {
+            continue;
+        }
+        Rc<Completion> pool_handle = Rc<Completion>::from_raw(static_cast<const Completion*>(user_data_ptr));
+
+        Result<std::uint32_t, Errno> result = cqe->res >= 0
+                                                  ? Result<std::uint32_t, Errno>(Ok{static_cast<std::uint32_t>(cqe->res)})
+                                                  : Result<std::uint32_t, Errno>(Err{Errno{-cqe->res}});
+
+        TraceBuffer& trace = task_state->trace_buffer;
+
+        Waker waker = pool_handle->state.use_mut([&](CompletionState& state) -> Waker {
+            if (std::holds_alternative<completion_state::Idle>(state)) {
+                throw Panic("You can't get a completion for an entry that is not submitted");
+            }
+            if (auto* submitted = std::get_if<completion_state::Submitted>(&state)) {
+                Waker waker = submitted->waker;
+                if (result == Result<std::uint32_t, Errno>(Err{Errno::CANCELED}) && !submitted->canceled) {
+                    result = Err{Errno::TIME};
+                }
+
+                trace.write_event(pool_handle->task_index,
+                                  events::IoEnd{submitted->activity_id, result.is_ok() ? 0 : result.error().raw_os_error(),
+                                                submitted->tag});
+
+                state = completion_state::Completed{result};
+
+                return waker;
+            }
+            throw Panic("You can't get a completion twice");
+        });
+
+        task_state->return_completion(std::move(pool_handle));
+
+        // Release and re-borrow task_state so that wake has the option
+        // to access it via thread local storage.
+        TaskStateCell& task_state_ref = std::move(task_state).into_inner();
+        std::move(waker).wake();
+        task_state = task_state_ref.borrow_mut();
+    }
+
+    if (iopoll) {
+        task_state->stats.decrement_in_flight_io_poll(completions);
+    } else {
+        task_state->stats.decrement_in_flight_io(completions);
+    }
+    return task_state;
+}
+
+TaskStateCellRef submit_and_complete_io_all(TaskStateCellRef task_state, bool busy_poll) {
+    task_state = submit_and_complete_io(std::move(task_state), busy_poll, true);
+    task_state = submit_and_complete_io(std::move(task_state), busy_poll, false);
+
+    // If there are any completed tasks, we drop them with task_state released
+    // in case their destructors try to call TaskState::get(). At this point, no
+    // tasks are referenced from this call stack so any references to the task
+    // that remain would be from a TaskHandle if any.
+    if (!task_state->completed_tasks.empty()) {
+        // temporarily replace completed_tasks with an empty deque
+        std::deque<Rc<Task>> completed_tasks = std::move(task_state->completed_tasks);
+        task_state->completed_tasks.clear();
+        // drop our reference to task_state
+        TaskStateCell& task_state_cell = std::move(task_state).into_inner();
+        // drop the tasks
+        completed_tasks.clear();
+        // reborrow task state
+        task_state = task_state_cell.borrow_mut();
+        // put back the (now empty) deque so we can re-use the allocated capacity
+        task_state->completed_tasks = std::move(completed_tasks);
+    }
+
+    return task_state;
+}
+
+TaskStateCellRef submit_and_complete_io(TaskStateCellRef task_state, bool busy_poll, bool iopoll) {
+    std::optional<RingEventTraceInfo> tracing_info = [&]() -> std::optional<RingEventTraceInfo> {
+        bool any_ready = task_state->any_ready();
+        std::uint32_t ring_tag = task_state->get_next_tag();
+        TaskState& state = *task_state;
+        const URingStats& stats = state.stats;
+        std::uint64_t in_flight_io_poll = stats.in_flight_io_poll;
+        std::uint64_t in_flight_io = stats.in_flight_io;
+        Ring& ring = iopoll ? state.ring_poll : state.ring;
+
+        if (iopoll && in_flight_io_poll == 0) {
+            // nothing to add, nothing in flight, just return
+            return std::nullopt;
+        }
+        std::uint64_t start_time = Timer::ticks();
+
+        // If there are pending tasks to be executed, we do not want to block
+        // in the kernel waiting IO completions. Instead, we want to pull new
+        // completions out of the kernel and then process the ready tasks along
+        // with the new completions and tasks woken up by those completions
+        bool no_wait = busy_poll || iopoll || any_ready || in_flight_io_poll > 0;
+        std::size_t want = no_wait ? 0 : 1;
+        EnterStats& enter_stats = no_wait ? state.enter_stats : state.enter_stats_wait;
+
+        enter_stats.start();
+        std::size_t submitted = ring.submit_and_wait(want);
+        enter_stats.stop();
+
+        // do not double count the submissions
+        auto submissions = static_cast<std::uint64_t>(submitted);
+        std::uint64_t in_flight = (iopoll ? in_flight_io_poll : in_flight_io) - submissions;
+
+        return RingEventTraceInfo{start_time, ring_tag, submissions, in_flight, want > 0, iopoll};
+    }();
+
+    if (tracing_info) {
+        task_state = process_completions(std::move(task_state), *tracing_info);
+    }
+
+    return task_state;
+}
+
+namespace {
+// Cancels every operation still in flight on one ring and reaps the completions, so
+// no Completion (and no task its waker holds) is left owned by the kernel.
+TaskStateCellRef cancel_and_reap_in_flight_io(TaskStateCellRef task_state, bool iopoll) {
+    auto in_flight = [&] { return iopoll ? task_state->stats.in_flight_io_poll : task_state->stats.in_flight_io; };
+    if (in_flight() == 0) {
+        return task_state;
+    }
+    SQE cancel_any{};
+    io_uring_prep_cancel64(&cancel_any, 0, IORING_ASYNC_CANCEL_ANY);
+    io_uring_sqe_set_data64(&cancel_any, 0);
+    if (iopoll) {
+        task_state->submit_poll(std::span<const SQE>(&cancel_any, 1));
+        task_state->stats.increment_in_flight_io_poll(1);
+    } else {
+        task_state->submit(std::span<const SQE>(&cancel_any, 1));
+        task_state->stats.increment_in_flight_io(1);
+    }
+    // Bounded: an operation the kernel cannot cancel is given ~5 s, then left (and leaked, as Rust would).
+    for (int idle_rounds = 0; in_flight() > 0 && idle_rounds < 50;) {
+        std::uint64_t before = in_flight();
+        Ring& ring = iopoll ? task_state->ring_poll : task_state->ring;
+        ring.submit_and_wait(0);
+        if (ring.get_completion_count() == 0) {
+            ring.wait_cqe_timeout(std::chrono::milliseconds(100));
+        }
+        task_state = process_completions(std::move(task_state), RingEventTraceInfo{0, 0, 0, 0, false, iopoll});
+        idle_rounds = in_flight() < before ? 0 : idle_rounds + 1;
+    }
+    if (in_flight() > 0) {
+        std::fprintf(stderr, "kimojio: %llu io_uring operations did not finish after cancellation at runtime teardown\n",
+                     static_cast<unsigned long long>(in_flight()));
+    }
+    return task_state;
+}
+}  // namespace
+
+void drop_all_tasks(TaskStateCellRef task_state) noexcept {
+    try {
+        // Drop tasks until no task is left referenced by the TaskState: dropping one
+        // may wake others, and reaping canceled I/O wakes the tasks that waited on it.
+        for (;;) {
+            std::optional<Rc<Task>> current_task = std::move(task_state->current_task);
+            task_state->current_task = std::nullopt;
+            HandleTable<Rc<Task>> tasks = std::move(task_state->tasks);
+            task_state->tasks.clear();
+            std::deque<Rc<Task>> lists[4] = {
+                std::move(task_state->fill_ready_task_list_io), std::move(task_state->ready_task_list_io),
+                std::move(task_state->ready_task_list_cpu), std::move(task_state->completed_tasks)};
+            task_state->fill_ready_task_list_io.clear();
+            task_state->ready_task_list_io.clear();
+            task_state->ready_task_list_cpu.clear();
+            task_state->completed_tasks.clear();
+            bool any = current_task.has_value() || !tasks.is_empty();
+            for (auto& list : lists) {
+                any = any || !list.empty();
+            }
+            TaskStateCell& cell = std::move(task_state).into_inner();
+            current_task.reset();
+            tasks.clear();
+            for (auto& list : lists) {
+                list.clear();
+            }
+            task_state = cell.borrow_mut();
+            task_state = cancel_and_reap_in_flight_io(std::move(task_state), true);
+            task_state = cancel_and_reap_in_flight_io(std::move(task_state), false);
+            if (!any && !task_state->any_ready() && task_state->completed_tasks.empty()) {
+                break;
+            }
+        }
+        // Like Rust's mem::take: the next block_on on this thread starts from a fresh TaskState.
+        *task_state = TaskState();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "kimojio: error while dropping tasks at runtime teardown: %s\n", e.what());
+    }
+}
+
+Runtime::Runtime(std::uint8_t thread_index, Configuration configuration) {
+    auto [server, client] = bipipe();
+    TaskStateCellRef task_state = TaskState::get();
+    task_state->trace_buffer.thread_idx = thread_index;
+    task_state->trace_buffer.trace_configuration = std::move(configuration.trace_buffer_manager);
+    busy_poll = configuration.busy_poll;
+    server_pipe = std::move(server);
+    client_pipe = std::move(client);
+}
+
+RuntimeHandle Runtime::get_handle() const { return RuntimeHandle(client_pipe.try_clone()); }
+
+}  // namespace kimojio

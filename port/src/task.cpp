@@ -1,0 +1,434 @@
+// Port of kimojio/src/task.rs at qbradley/kimojio-rs 35865d7d87d2d2f5bc7cf03d9a5c10a7a9fec88f
+// (the non-template bodies; declarations in kimojio/task.hpp, same order).
+#include "kimojio/task.hpp"
+
+#include <cstdio>
+#include <cstring>
+#include <system_error>
+
+#include "kimojio/runtime.hpp"
+#include "kimojio/task_ref.hpp"
+#include "kimojio/task_state_cell.hpp"
+#include "kimojio/timer.hpp"
+
+namespace kimojio {
+
+std::optional<IoScopeCompletions> Task::replace_io_scope_completions(
+    std::optional<IoScopeCompletions> new_completions) const {
+    io_scope_completions.use_mut(
+        [&](std::optional<IoScopeCompletions>& io_scope_completions) { std::swap(io_scope_completions, new_completions); });
+    return new_completions;
+}
+
+void Task::register_io(const Rc<Completion>& completion) const {
+    io_scope_completions.use_mut([&](std::optional<IoScopeCompletions>& io_scope_completions) {
+        if (io_scope_completions) {
+            io_scope_completions->completions.push_back(completion);
+        }
+    });
+}
+
+void Task::cancel_io_scope_completions(TaskStateCellRef task_state) const {
+    io_scope_completions.use_mut([&](std::optional<IoScopeCompletions>& io_scope_completions) {
+        if (!io_scope_completions) {
+            throw Panic("must be called from an io_scope callback");
+        }
+        for (auto& completion : io_scope_completions->completions) {
+            completion->cancel(*task_state);
+            task_state->return_completion(std::move(completion));
+        }
+        io_scope_completions->completions.clear();
+        // flush the added SQE
+        task_state = submit_and_complete_io_all(std::move(task_state), true);
+
+        for (auto& wait : io_scope_completions->waits) {
+            wait->canceled = true;
+            wait->waker.use_mut([&](std::optional<Waker>& waker) {
+                if (waker) {
+                    wake_task(*task_state, *waker);
+                }
+            });
+        }
+        io_scope_completions->waits.clear();
+    });
+}
+
+void Task::register_wait(const Rc<WaitData>& wait) const {
+    io_scope_completions.use_mut([&](std::optional<IoScopeCompletions>& io_scope_completions) {
+        if (io_scope_completions) {
+            io_scope_completions->waits.push_back(wait);
+        }
+    });
+}
+
+Ring::Ring(bool iopoll) : ring_(std::make_unique<io_uring>()) {
+    unsigned flags = 0;
+    if (iopoll) {
+        flags |= IORING_SETUP_IOPOLL;
+    }
+    const unsigned entries = IO_URING_SUBMISSION_ENTRIES;
+    int rc = io_uring_queue_init(entries, ring_.get(), flags);
+    if (rc < 0) {
+        // Rust unwraps here (a panic); the port reports it so the caller can handle it.
+        throw std::system_error(-rc, std::generic_category(),
+                                std::string("kimojio: io_uring_setup failed") + (iopoll ? " (IOPOLL ring)" : "") +
+                                    "; io_uring may be disabled (sysctl kernel.io_uring_disabled, seccomp or a "
+                                    "container profile) or the kernel is older than 5.15");
+    }
+}
+
+Ring::Ring(Ring&& other) noexcept = default;
+
+Ring& Ring::operator=(Ring&& other) noexcept {
+    if (this != &other) {
+        if (ring_) {
+            io_uring_queue_exit(ring_.get());
+        }
+        ring_ = std::move(other.ring_);
+    }
+    return *this;
+}
+
+Ring::~Ring() {
+    if (ring_) {
+        io_uring_queue_exit(ring_.get());
+    }
+}
+
+std::size_t Ring::submit_and_wait(std::size_t want) {
+    int rc = io_uring_submit_and_wait(ring_.get(), static_cast<unsigned>(want));
+    if (rc >= 0) {
+        return static_cast<std::size_t>(rc);
+    }
+    switch (-rc) {
+        case EAGAIN:
+        case EBUSY:
+        case EINTR:
+            // EAGAIN indicates temporary inability to allocate resources.
+            // EBUSY means no CQE positions available
+            // EINTR means we got as signal
+            // In these three cases, the guidance is to process completions and continue
+            return 0;
+        default:
+            // EBADF, EFAULT, EINVAL, ENXIO, EOPNOTSUPP
+            throw std::system_error(-rc, std::generic_category(), "kimojio: error submitting or waiting for IO");
+    }
+}
+
+Probe Ring::register_probe() {
+    Probe probe(io_uring_get_probe_ring(ring_.get()));
+    if (!probe) {
+        throw std::system_error(ENOMEM, std::generic_category(), "kimojio: io_uring register_probe failed");
+    }
+    return probe;
+}
+
+std::size_t Ring::get_completion_count() { return io_uring_cq_ready(ring_.get()); }
+
+std::optional<CQE> Ring::get_next_cqe() {
+    io_uring_cqe* cqe = nullptr;
+    if (io_uring_peek_cqe(ring_.get(), &cqe) != 0 || cqe == nullptr) {
+        return std::nullopt;
+    }
+    CQE copy{cqe->user_data, cqe->res, cqe->flags};
+    io_uring_cqe_seen(ring_.get(), cqe);
+    return copy;
+}
+
+void Ring::submit(std::span<const SQE> entries) {
+    // SAFETY: the pointers in entry have to live until the CQE is processed.
+    // This will be the case as long as RingFuture is polled from a task.
+    auto push_multiple = [&]() {
+        if (io_uring_sq_space_left(ring_.get()) < entries.size()) {
+            return false;
+        }
+        for (const SQE& entry : entries) {
+            *io_uring_get_sqe(ring_.get()) = entry;
+        }
+        return true;
+    };
+    if (!push_multiple()) {
+        submit_and_wait(0);
+        if (!push_multiple()) {
+            throw Panic("Can not push SQE");
+        }
+    }
+}
+
+void Ring::wait_cqe_timeout(std::chrono::milliseconds timeout) {
+    auto seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout);
+    Timespec ts{seconds.count(), std::chrono::duration_cast<std::chrono::nanoseconds>(timeout - seconds).count()};
+    io_uring_cqe* cqe = nullptr;
+    io_uring_wait_cqe_timeout(ring_.get(), &cqe, &ts);
+}
+
+void EnterStats::start() { start_ticks = Timer::ticks(); }
+
+void EnterStats::stop() {
+    std::uint64_t elapsed = Timer::ticks() - start_ticks;
+    sum += elapsed;
+    count += 1;
+    min = std::min(min, elapsed);
+    max = std::max(max, elapsed);
+}
+
+void EnterStats::report(const char* msg) const {
+    // Rust prints only under feature "enter_stats"; so does the port (env KIMOJIO_ENTER_STATS).
+    if (std::getenv("KIMOJIO_ENTER_STATS") == nullptr) {
+        return;
+    }
+    std::uint64_t t_per_us = Timer::ticks_per_us();
+    if (count > 0) {
+        std::printf("EnterStats %s  count: %llu , sum: %lluns, avg: %lluns, min: %lluns, max: %lluns\n", msg,
+                    (unsigned long long)count, (unsigned long long)(1000 * sum / t_per_us),
+                    (unsigned long long)(1000 * sum / t_per_us / count), (unsigned long long)(1000 * min / t_per_us),
+                    (unsigned long long)(1000 * max / t_per_us));
+    } else {
+        std::printf("EnterStats %s  count: 0\n", msg);
+    }
+}
+
+// thread_local! { static TASK_STATE } -- block scope, so that a failing io_uring_setup
+// throws to the caller and is retried on the next get() instead of terminating.
+static TaskStateCell& task_state_cell() {
+    thread_local TaskStateCell TASK_STATE{TaskState()};
+    return TASK_STATE;
+}
+
+TaskState::TaskState() : thread_id(std::this_thread::get_id()), ring(false), ring_poll(true) {
+    probe = ring.register_probe();
+}
+
+TaskState::TaskState(TaskState&&) noexcept = default;
+TaskState& TaskState::operator=(TaskState&&) noexcept = default;
+TaskState::~TaskState() = default;
+
+TaskStateCellRef TaskState::get() {
+    // SAFETY (Rust): tasks can not run after their thread is gone, so the
+    // thread local lives as long as any borrow.
+    return task_state_cell().borrow_mut();
+}
+
+std::size_t TaskState::get_completion_count(bool iopoll) {
+    if (iopoll) {
+        return ring_poll.get_completion_count();
+    } else {
+        return ring.get_completion_count();
+    }
+}
+
+std::optional<CQE> TaskState::get_next_cqe(bool iopoll) {
+    if (iopoll) {
+        return ring_poll.get_next_cqe();
+    } else {
+        return ring.get_next_cqe();
+    }
+}
+
+Rc<Task> TaskState::get_current_task() const {
+    if (!current_task) {
+        throw Panic("kimojio: no current task (called outside a task's poll)");
+    }
+    return *current_task;
+}
+
+Uuid TaskState::get_current_activity_id() const {
+    return current_task ? (*current_task)->activity_id : Uuid::nil();
+}
+
+Uuid TaskState::get_current_tenant_id() const { return current_task ? (*current_task)->tenant_id : Uuid::nil(); }
+
+void TaskState::set_current_activity_id_and_tenant_id(Uuid activity_id, Uuid tenant_id) {
+    if (current_task) {
+        (*current_task)->activity_id = activity_id;
+        (*current_task)->tenant_id = tenant_id;
+    }
+}
+
+bool TaskState::any_ready() const {
+    return !fill_ready_task_list_io.empty() | !ready_task_list_io.empty() | !ready_task_list_cpu.empty();
+}
+
+void TaskState::throw_too_many_tasks() {
+    throw std::runtime_error(
+        "kimojio: cannot spawn a task: 65,535 tasks are already live on this thread (task indexes are 16-bit); "
+        "wait for some tasks to complete or spread the work over more runtime threads");
+}
+
+void TaskState::schedule_io_internal(Rc<Task> task) {
+    // Active in release builds too: a task is only ever scheduled on its own TaskState.
+    if (this != task->task_state) {
+        throw Panic("It is incorrect to wake a uringruntime task from another thread");
+    }
+
+    std::uint32_t tag = get_next_tag();
+    Uuid activity_id = task->activity_id;
+    Uuid tenant_id = task->tenant_id;
+    task->tag = tag;
+    write_event(task->task_index, events::TaskScheduled{activity_id, tenant_id, tag, true});
+
+    bool high_priority = current_task && (*current_task)->high_priority;
+    if (high_priority) {
+        ready_task_list_io.push_back(std::move(task));
+    } else {
+        fill_ready_task_list_io.push_back(std::move(task));
+    }
+}
+
+void TaskState::schedule_io(Rc<Task> task) {
+    switch (task->get_state()) {
+        case TaskReadyState::Complete:
+            // ignore I/O completions trying to schedule a completed task. This happens
+            // if a task is completed with pending I/O outstanding
+            break;
+        case TaskReadyState::Running:
+        case TaskReadyState::Suspend:
+            // yield_io and yield_cpu call schedule_io on themselves when they are in
+            // running state. We allow this but it is important that they immediately
+            // return Pending so that we don't have a running task in Ready state.
+            task->set_state(TaskReadyState::Ready);
+            schedule_io_internal(std::move(task));
+            break;
+        case TaskReadyState::Ready:
+        case TaskReadyState::Aborted:
+            // Ignore scheduling a task that is already ready or canceled
+            break;
+        case TaskReadyState::Unknown:
+            throw Panic("Invalid task state");
+    }
+}
+
+void TaskState::schedule_cpu(Rc<Task> task) {
+    switch (task->get_state()) {
+        case TaskReadyState::Complete:
+            // ignore I/O completions trying to schedule a completed task. This happens
+            // if a task is completed with pending I/O outstanding
+            break;
+        case TaskReadyState::Running:
+        case TaskReadyState::Suspend:
+            // yield_io and yield_cpu call schedule_io on themselves when they are in
+            // running state. We allow this but it is important that they immediately
+            // return Pending so that we don't have a running task in Ready state.
+            task->set_state(TaskReadyState::Ready);
+            ready_task_list_cpu.push_back(std::move(task));
+            break;
+        case TaskReadyState::Ready:
+        case TaskReadyState::Aborted:
+            // Ignore scheduling a task that is already ready or canceled
+            break;
+        case TaskReadyState::Unknown:
+            throw Panic("Invalid task state");
+    }
+}
+
+TaskStateCellRef TaskState::complete_task(TaskStateCell& cell, Task& task) {
+    if (KIMOJIO_DEBUG_ASSERTIONS && task.get_state() == TaskReadyState::Complete) {
+        throw Panic("complete_task: task is already Complete");
+    }
+    task.set_state(TaskReadyState::Complete);
+    task.joining_tasks.wake_all();
+
+    // borrow after updating task state and especially invoking wakers,
+    // as this may recursively need to borrow TaskStateCellRef.
+    TaskStateCellRef this_ = cell.borrow_mut();
+    Index index = Index::from(task.task_index);
+    if (auto removed = this_->tasks.remove(index)) {
+        this_->completed_tasks.push_back(std::move(*removed));
+    }
+    this_->task_count -= 1;
+    return this_;
+}
+
+void TaskState::prepare_cohort() {
+    if (ready_task_list_io.empty()) {
+        std::swap(ready_task_list_io, fill_ready_task_list_io);
+    } else {
+        // old cohort still leftover due to submission queue being full,
+        // just continue working on the old one.
+    }
+}
+
+std::optional<Rc<Task>> TaskState::get_ready() {
+    if (!ready_task_list_io.empty()) {
+        Rc<Task> task = std::move(ready_task_list_io.front());
+        ready_task_list_io.pop_front();
+        stats.increment_tasks_polled_io();
+        TaskReadyState task_ready = task->get_state();
+        if (task_ready != TaskReadyState::Aborted && task_ready != TaskReadyState::Complete) {
+            task->set_state(TaskReadyState::Running);
+        }
+        last_ready_cpu = false;
+        return task;
+    }
+
+    if (last_ready_cpu) {
+        last_ready_cpu = false;
+        return std::nullopt;
+    }
+
+    if (!ready_task_list_cpu.empty()) {
+        Rc<Task> task = std::move(ready_task_list_cpu.front());
+        ready_task_list_cpu.pop_front();
+        if (task->get_state() != TaskReadyState::Aborted) {
+            task->set_state(TaskReadyState::Running);
+        }
+        stats.increment_tasks_polled_cpu();
+        last_ready_cpu = true;
+        return task;
+    } else {
+        last_ready_cpu = false;
+        return std::nullopt;
+    }
+}
+
+void TaskState::abort_task(Rc<Task> task) {
+    switch (task->get_state()) {
+        case TaskReadyState::Suspend:
+            // If tasks is suspended, mark it aborted and schedule it so the
+            // cancelation can be turned into an exception
+            task->set_state(TaskReadyState::Aborted);
+            schedule_io_internal(std::move(task));
+            break;
+        case TaskReadyState::Running:
+            // if you abort yourself, then just throw
+            throw TaskAborted();
+        // Ready tasks are scheduled to run, mark it aborted but don't schedule
+        case TaskReadyState::Ready:
+            task->set_state(TaskReadyState::Aborted);
+            break;
+        // Already aborted tasks do not get re-aborted
+        case TaskReadyState::Aborted:
+            break;
+        // Complete tasks can not be aborted, ignore
+        case TaskReadyState::Complete:
+            break;
+        // Tasks should never be in Unknown state
+        case TaskReadyState::Unknown:
+            throw Panic("Invalid task state");
+    }
+}
+
+void TaskState::return_completion(Rc<Completion> completion) {
+    if (completion_pool.size() < MAX_COMPLETION_POOL_ENTRIES
+        // A strong count of 1 on our owned Rc indicates that we are the only owner.
+        && Rc<Completion>::strong_count(completion) == 1) {
+        completion_pool.push_back(std::move(completion));
+    }
+}
+
+Rc<Completion> TaskState::new_completion(Completion completion) {
+    if (!completion_pool.empty()) {
+        Rc<Completion> existing = std::move(completion_pool.front());
+        completion_pool.pop_front();
+        Completion* ptr = Rc<Completion>::get_mut(existing);
+        if (ptr == nullptr) {
+            throw Panic("Pooled completion must have singular refcount");
+        }
+        *ptr = std::move(completion);
+        return existing;
+    } else {
+        return Rc<Completion>::make(std::move(completion));
+    }
+}
+
+}  // namespace kimojio
