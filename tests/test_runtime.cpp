@@ -1,0 +1,300 @@
+// Port of the tests in kimojio/src/runtime.rs at qbradley/kimojio-rs 35865d7d87d2d2f5bc7cf03d9a5c10a7a9fec88f,
+// in the Rust order, then task lifecycle tests through the real event loop.
+#include <future>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "test_support.hpp"
+
+using namespace std::chrono_literals;
+using kimojio::Async;
+using kimojio::Errno;
+using kimojio::Err;
+using kimojio::Ok;
+using kimojio::Rc;
+using kimojio::Result;
+using kimojio::Task;
+using kimojio::TaskHandleError;
+using kimojio::TaskReadyState;
+using kimojio::TaskState;
+using test_support::run_test;
+
+namespace {
+
+std::string what_of(const std::exception_ptr& e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+        return ex.what();
+    }
+}
+
+Async<void> throws_abort() {
+    throw std::runtime_error("abort!");
+    co_return;
+}
+Async<Result<int, Errno>> returns_inval() { co_return Err{Errno::INVAL}; }
+Async<Result<int, Errno>> returns_one() { co_return Ok{1}; }
+
+Async<void> task_spawn_panic_test() {
+    auto task1 = kimojio::spawn_task(throws_abort());
+    auto task2 = kimojio::spawn_task(returns_inval());
+    auto task3 = kimojio::spawn_task(returns_one());
+
+    auto result1 = co_await task1;
+    auto result2 = co_await task2;
+    auto result3 = co_await task3;
+
+    REQUIRE(result1.is_err());
+    REQUIRE(result1.error().kind() == TaskHandleError::Kind::Panic);
+    CHECK(what_of(result1.error().payload()) == "abort!");
+
+    CHECK(result2.value().error() == Errno::INVAL);
+    CHECK(result3.value().value() == 1);
+}
+
+}  // namespace
+
+TEST_CASE("task_spawn_panic_test") { run_test(task_spawn_panic_test()); }
+
+TEST_CASE("test_thread_spawn_panic") {
+    auto test_spawn = [](bool panic) {
+        return std::async(std::launch::async, [panic]() -> Result<void, Errno> {
+            if (panic) {
+                throw std::runtime_error("abort!");
+            }
+            return Err{Errno::INVAL};
+        });
+    };
+    auto handle1 = test_spawn(true);
+    auto handle2 = test_spawn(false);
+    CHECK_THROWS_WITH_AS((void)handle1.get(), "abort!", std::runtime_error);
+    CHECK(handle2.get().error() == Errno::INVAL);
+}
+
+namespace {
+
+struct Guard {
+    bool* ran;
+    ~Guard() {
+        // when the task is dropped while the guard is active, this guard will
+        // be invoked which will borrow the TaskState again.
+        kimojio::Uuid id = kimojio::get_activity_id();
+        (void)id;
+        *ran = true;
+    }
+};
+
+Async<void> dangerous_child(const kimojio::AsyncEvent* ready, bool* guard_ran) {
+    Guard guard{guard_ran};
+    ready->set();
+    for (;;) {
+        co_await kimojio::yield_io();
+    }
+}
+
+Async<void> test_dangerous_task_drop(bool* guard_ran) {
+    kimojio::AsyncEvent ready;
+    auto task = kimojio::spawn_task(dangerous_child(&ready, guard_ran));
+
+    // wait for the task to get past the point where guard is active
+    (co_await ready.wait()).value();
+
+    // shut down and let loop clean up tasks
+    kimojio::shutdown_loop();
+}
+
+}  // namespace
+
+TEST_CASE("test_dangerous_task_drop") {
+    bool guard_ran = false;
+    run_test(test_dangerous_task_drop(&guard_ran));
+    CHECK(guard_ran);
+    // the thread's TaskState was left empty for the next runtime
+    CHECK(TaskState::get()->get_task_count() == 0);
+    CHECK(TaskState::get()->tasks.is_empty());
+}
+
+namespace {
+Async<std::uint64_t> sleep_then_count_waits(std::chrono::milliseconds duration) {
+    (co_await kimojio::sleep(duration)).value();
+    co_return TaskState::get()->enter_stats_wait.count;
+}
+
+Async<void> busy_poll_until_body() {
+    (co_await kimojio::sleep(1ms)).value();
+    // should not have waited during above sleep
+    CHECK(TaskState::get()->enter_stats_wait.count == 0);
+    (co_await kimojio::sleep(100ms)).value();
+    // should have waited during this sleep
+    CHECK(TaskState::get()->enter_stats_wait.count != 0);
+}
+}  // namespace
+
+TEST_CASE("test_busy_poll_always") {
+    auto waits = run_test(sleep_then_count_waits(100ms),
+                          kimojio::Configuration().set_busy_poll(kimojio::BusyPoll::Always()));
+    CHECK(waits == 0);
+}
+
+TEST_CASE("test_busy_poll_never") {
+    auto waits = run_test(sleep_then_count_waits(100ms),
+                          kimojio::Configuration().set_busy_poll(kimojio::BusyPoll::Never()));
+    CHECK(waits != 0);
+}
+
+namespace {
+
+// futures::future::join_all for the test below: polls every unfinished future.
+template <class F>
+struct JoinAll {
+    std::vector<F> futures;
+    std::vector<bool> done = std::vector<bool>(futures.size(), false);
+    kimojio::Poll<void> poll(kimojio::Context& cx) {
+        bool all = true;
+        for (std::size_t i = 0; i < futures.size(); ++i) {
+            if (!done[i]) {
+                auto polled = futures[i].poll(cx);
+                done[i] = polled.is_ready();
+                all = all && done[i];
+            }
+        }
+        return all ? kimojio::Poll<void>(kimojio::Ready) : kimojio::Poll<void>(kimojio::Pending);
+    }
+};
+
+// Each read_with_timeout submits a linked pair of SQEs (read + link_timeout: 2 SQEs,
+// 2 CQEs) and increments in_flight_io by 2; draining the CQEs must decrement it by
+// the number of CQEs consumed.
+Async<void> test_in_flight_io_accounting_with_linked_timeouts() {
+    // Yield once so the runtime-server task starts its read, establishing the
+    // steady-state baseline for in_flight_io.
+    (co_await kimojio::sleep(1ms)).value();
+    std::uint64_t baseline = TaskState::get()->stats.in_flight_io;
+
+    for (int round = 0; round < 200; ++round) {
+        std::vector<kimojio::OwnedFd> writers;
+        std::vector<kimojio::OwnedFd> readers;
+        std::vector<std::array<char, 1>> buffers(50);
+        JoinAll<kimojio::UsizeFuture> join{{}};
+        for (int i = 0; i < 50; ++i) {
+            auto [reader, writer] = kimojio::bipipe();
+            join.futures.push_back(kimojio::read_with_timeout(reader, buffers[i], 1ms));
+            readers.push_back(std::move(reader));
+            writers.push_back(std::move(writer));
+        }
+        join.done.assign(join.futures.size(), false);
+        co_await join;
+    }
+
+    // One more event-loop iteration to drain any trailing CQEs.
+    (co_await kimojio::sleep(1ms)).value();
+
+    std::uint64_t after = TaskState::get()->stats.in_flight_io;
+    CHECK_MESSAGE(after == baseline, "in_flight_io drifted after linked-timeout operations");
+}
+
+}  // namespace
+
+TEST_CASE("test_in_flight_io_accounting_with_linked_timeouts") {
+    run_test(test_in_flight_io_accounting_with_linked_timeouts());
+}
+
+TEST_CASE("test_busy_poll_until") {
+    run_test(busy_poll_until_body(), kimojio::Configuration().set_busy_poll(kimojio::BusyPoll::Until(10ms)));
+}
+
+// ---- task lifecycle through the event loop (not in the Rust file) ----
+
+namespace {
+
+struct Observed {
+    std::optional<Rc<Task>> task;
+    kimojio::AsyncEvent go;
+    int resumed = 0;
+};
+
+Async<int> waits_for_go(Observed* observed) {
+    observed->task = TaskState::get()->get_current_task();
+    (co_await observed->go.wait()).value();
+    observed->resumed++;
+    co_return 42;
+}
+
+Async<void> lifecycle_body() {
+    Observed observed;
+    auto handle = kimojio::spawn_task(waits_for_go(&observed));
+    CHECK(!observed.task.has_value());  // spawned, not yet polled
+    co_await kimojio::yield_io();
+    REQUIRE(observed.task.has_value());
+    const Rc<Task>& child = *observed.task;
+    CHECK(child->get_state() == TaskReadyState::Suspend);
+    CHECK(!handle.is_complete());
+
+    observed.go.set();
+    CHECK(child->get_state() == TaskReadyState::Ready);
+    auto result = co_await handle;
+    CHECK(result.value() == 42);
+    CHECK(child->get_state() == TaskReadyState::Complete);
+    CHECK(observed.resumed == 1);
+    CHECK(handle.is_complete());
+}
+
+Async<void> abort_body() {
+    Observed observed;
+    auto handle = kimojio::spawn_task(waits_for_go(&observed));
+    co_await kimojio::yield_io();
+    REQUIRE(observed.task.has_value());
+    CHECK((*observed.task)->get_state() == TaskReadyState::Suspend);
+    handle.abort();
+    CHECK((*observed.task)->get_state() == TaskReadyState::Aborted);
+    auto result = co_await handle;
+    REQUIRE(result.is_err());
+    CHECK(result.error().kind() == TaskHandleError::Kind::Panic);
+    CHECK(what_of(result.error().payload()) == "Task aborted");
+    CHECK(observed.resumed == 0);
+    CHECK((*observed.task)->get_state() == TaskReadyState::Complete);
+}
+
+Async<int> main_throws() {
+    co_await kimojio::yield_io();
+    throw std::runtime_error("main failed");
+}
+
+}  // namespace
+
+TEST_CASE("a task goes Ready -> Suspend -> Ready -> Complete through spawn, wait, wake and finish") {
+    run_test(lifecycle_body());
+}
+
+TEST_CASE("aborting a suspended task throws TaskAborted inside it at its next wait") { run_test(abort_body()); }
+
+TEST_CASE("a main task that throws: block_on returns the exception") {
+    kimojio::Runtime runtime(0, kimojio::Configuration());
+    auto result = runtime.block_on(main_throws());
+    REQUIRE(result.has_value());
+    REQUIRE(result->is_err());
+    CHECK(what_of(result->error()) == "main failed");
+}
+
+TEST_CASE("block_on twice on one Runtime: both runs complete") {
+    kimojio::Runtime runtime(7, kimojio::Configuration());
+    auto first = runtime.block_on(returns_one());
+    REQUIRE(first.has_value());
+    CHECK(std::move(*first).value().value() == 1);
+    auto second = runtime.block_on(returns_one());
+    REQUIRE(second.has_value());
+    CHECK(std::move(*second).value().value() == 1);
+}
+
+TEST_CASE("shutdown_loop: block_on returns nullopt when main has not finished") {
+    kimojio::Runtime runtime(0, kimojio::Configuration());
+    auto result = runtime.block_on([]() -> Async<int> {
+        kimojio::shutdown_loop();
+        co_await kimojio::yield_io();
+        co_return 1;
+    }());
+    CHECK(!result.has_value());
+}

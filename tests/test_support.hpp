@@ -1,0 +1,35 @@
+// Helpers shared by the unit tests.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include "kimojio/kimojio.hpp"
+
+namespace test_support {
+
+// A future that is Pending until `*ready` is true; stores the waker it was given.
+struct FlagFuture {
+    const bool* ready;
+    std::optional<kimojio::Waker>* waker_out = nullptr;
+    kimojio::Poll<void> poll(kimojio::Context& cx) {
+        if (*ready) {
+            return kimojio::Ready;
+        }
+        if (waker_out != nullptr) {
+            *waker_out = cx.waker();
+        }
+        return kimojio::Pending;
+    }
+};
+
+// Runs `body` as the main task of a fresh Runtime on this thread and rethrows
+// anything it threw. Fails the test if the runtime was shut down first.
+template <class F>
+auto run_test(F body, kimojio::Configuration configuration = kimojio::Configuration()) {
+    kimojio::Runtime runtime(0, std::move(configuration));
+    auto result = runtime.block_on(std::move(body));
+    REQUIRE(result.has_value());
+    return std::move(*result).value();
+}
+
+}  // namespace test_support
