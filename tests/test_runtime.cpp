@@ -147,24 +147,6 @@ TEST_CASE("test_busy_poll_never") {
 
 namespace {
 
-// futures::future::join_all for the test below: polls every unfinished future.
-template <class F>
-struct JoinAll {
-    std::vector<F> futures;
-    std::vector<bool> done = std::vector<bool>(futures.size(), false);
-    kimojio::Poll<void> poll(kimojio::Context& cx) {
-        bool all = true;
-        for (std::size_t i = 0; i < futures.size(); ++i) {
-            if (!done[i]) {
-                auto polled = futures[i].poll(cx);
-                done[i] = polled.is_ready();
-                all = all && done[i];
-            }
-        }
-        return all ? kimojio::Poll<void>(kimojio::Ready) : kimojio::Poll<void>(kimojio::Pending);
-    }
-};
-
 // Each read_with_timeout submits a linked pair of SQEs (read + link_timeout: 2 SQEs,
 // 2 CQEs) and increments in_flight_io by 2; draining the CQEs must decrement it by
 // the number of CQEs consumed.
@@ -178,14 +160,13 @@ Async<void> test_in_flight_io_accounting_with_linked_timeouts() {
         std::vector<kimojio::OwnedFd> writers;
         std::vector<kimojio::OwnedFd> readers;
         std::vector<std::array<char, 1>> buffers(50);
-        JoinAll<kimojio::UsizeFuture> join{{}};
+        test_support::JoinAll<kimojio::UsizeFuture> join;
         for (int i = 0; i < 50; ++i) {
             auto [reader, writer] = kimojio::bipipe();
             join.futures.push_back(kimojio::read_with_timeout(reader, buffers[i], 1ms));
             readers.push_back(std::move(reader));
             writers.push_back(std::move(writer));
         }
-        join.done.assign(join.futures.size(), false);
         co_await join;
     }
 

@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <vector>
+
 #include "kimojio/kimojio.hpp"
 
 namespace test_support {
@@ -19,6 +21,25 @@ struct FlagFuture {
             *waker_out = cx.waker();
         }
         return kimojio::Pending;
+    }
+};
+
+// futures::future::join_all: polls every unfinished future until all are Ready.
+template <class F>
+struct JoinAll {
+    std::vector<F> futures;
+    std::vector<bool> done;
+    kimojio::Poll<void> poll(kimojio::Context& cx) {
+        done.resize(futures.size(), false);
+        bool all = true;
+        for (std::size_t i = 0; i < futures.size(); ++i) {
+            if (!done[i]) {
+                auto polled = futures[i].poll(cx);
+                done[i] = polled.is_ready();
+                all = all && done[i];
+            }
+        }
+        return all ? kimojio::Poll<void>(kimojio::Ready) : kimojio::Poll<void>(kimojio::Pending);
     }
 };
 
