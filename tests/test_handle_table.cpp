@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <ranges>
 #include <cstddef>
 #include <optional>
 #include <sstream>
@@ -446,4 +447,18 @@ TEST_CASE("test_edge_cases") {
 TEST_CASE("index_from_zero_throws") {
     CHECK_THROWS_AS(Index::from(0), std::invalid_argument);
     CHECK_NOTHROW(Index::from(1));
+}
+
+TEST_CASE("indexes, iter and iter_mut are standard forward ranges") {
+    kimojio::HandleTable<int> table;
+    static_assert(std::ranges::forward_range<decltype(table.indexes())>);
+    static_assert(std::ranges::forward_range<decltype(table.iter())>);
+    static_assert(std::ranges::forward_range<decltype(table.iter_mut())>);
+    table.insert(1);
+    table.insert(2);
+    auto second = table.insert(3);
+    table.remove(kimojio::Index::from(2));
+    CHECK(std::ranges::distance(table.indexes()) == 2);
+    auto indexes = table.indexes();
+    CHECK(std::ranges::find(indexes, second) != indexes.end());
 }

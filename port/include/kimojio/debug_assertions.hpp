@@ -1,12 +1,6 @@
-// KIMOJIO_DEBUG_ASSERTIONS mirrors Rust's cfg(debug_assertions): on unless NDEBUG.
-// The CMake target sets it PUBLIC so a library and its users always agree on the
-// layout of the types whose members depend on it (TaskStateCell, MutInPlaceCell).
+// KIMOJIO_DEBUG_ASSERTIONS mirrors Rust's cfg(debug_assertions): 1 in Debug builds of
+// the library, 0 otherwise. It comes from the generated kimojio/config.hpp, never from
+// the user's NDEBUG, because types such as TaskStateCell change layout with it.
 #pragma once
 
-#ifndef KIMOJIO_DEBUG_ASSERTIONS
-#ifdef NDEBUG
-#define KIMOJIO_DEBUG_ASSERTIONS 0
-#else
-#define KIMOJIO_DEBUG_ASSERTIONS 1
-#endif
-#endif
+#include "kimojio/config.hpp"

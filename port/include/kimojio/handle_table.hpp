@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
 #include <functional>
 #include <optional>
 #include <ostream>
@@ -62,6 +63,16 @@ struct Slot {
         T value;
     };
     std::variant<Free, Used> slot;
+};
+
+// What iterating a HandleTable yields: (Index, Value&) pairs, or the indexes alone.
+template <class Value>
+struct handle_table_item {
+    using type = std::pair<Index, Value&>;
+};
+template <>
+struct handle_table_item<void> {
+    using type = Index;
 };
 
 // A table that assigns unique indices to values for O(1) insertion and lookup.
@@ -172,6 +183,9 @@ private:
         explicit Iter(Data& data) : data_(&data) {}
         class iterator {
         public:
+            using difference_type = std::ptrdiff_t;
+            using value_type = typename handle_table_item<Value>::type;
+            iterator() = default;
             iterator(Data* data, std::size_t offset) : data_(data), offset_(offset) { skip_free(); }
             auto operator*() const {
                 Index index(offset_ + 1);
@@ -187,6 +201,11 @@ private:
                 skip_free();
                 return *this;
             }
+            iterator operator++(int) {
+                iterator before = *this;
+                ++*this;
+                return before;
+            }
             bool operator==(const iterator& other) const { return offset_ == other.offset_; }
 
         private:
@@ -196,8 +215,8 @@ private:
                     ++offset_;
                 }
             }
-            Data* data_;
-            std::size_t offset_;
+            Data* data_ = nullptr;
+            std::size_t offset_ = 0;
         };
         iterator begin() const { return iterator(data_, 0); }
         iterator end() const { return iterator(data_, data_->size()); }
