@@ -13,4 +13,4 @@ ensure_packages() {
   fi
 }
 
-BUILD_PACKAGES=(cmake ninja-build g++ clang-14 libclang-rt-14-dev pkg-config liburing-dev doctest-dev librapidcheck-dev)
+BUILD_PACKAGES=(cmake ninja-build g++ clang-14 libclang-rt-14-dev pkg-config liburing-dev doctest-dev librapidcheck-dev python3)

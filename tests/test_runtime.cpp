@@ -279,3 +279,107 @@ TEST_CASE("shutdown_loop: block_on returns nullopt when main has not finished") 
     }());
     CHECK(!result.has_value());
 }
+
+// ---- tracing, and exceptions escaping the loop ----
+
+namespace {
+
+struct Recorded {
+    std::uint8_t thread_index;
+    std::uint16_t task_index;
+    std::size_t kind;  // Events::index()
+};
+
+class RecordingTrace final : public kimojio::TraceConfiguration {
+public:
+    explicit RecordingTrace(std::vector<Recorded>* out) : out_(out) {}
+    void trace(kimojio::EventEnvelope event) override {
+        out_->push_back({event.thread_index, event.task_index, event.event.index()});
+    }
+
+private:
+    std::vector<Recorded>* out_;
+};
+
+constexpr std::size_t TASK_SCHEDULED = 0;
+constexpr std::size_t TASK_RUN_END = 1;
+
+class ThrowingTrace final : public kimojio::TraceConfiguration {
+public:
+    void trace(kimojio::EventEnvelope event) override {
+        if (event.event.index() == TASK_RUN_END) {
+            throw std::runtime_error("trace sink failed");
+        }
+    }
+};
+
+class BorrowingOnDestroyTrace final : public kimojio::TraceConfiguration {
+public:
+    explicit BorrowingOnDestroyTrace(bool* destroyed) : destroyed_(destroyed) {}
+    ~BorrowingOnDestroyTrace() override {
+        (void)kimojio::get_activity_id();  // borrows the thread's TaskState
+        *destroyed_ = true;
+    }
+    void trace(kimojio::EventEnvelope) override {}
+
+private:
+    bool* destroyed_;
+};
+
+}  // namespace
+
+TEST_CASE("trace events: each task is scheduled before it runs, tagged with the runtime's thread index") {
+    std::vector<Recorded> events;
+    kimojio::Runtime runtime(3, kimojio::Configuration().set_trace_buffer_manager(std::make_unique<RecordingTrace>(&events)));
+    auto result = runtime.block_on(returns_one());
+    REQUIRE(result.has_value());
+    REQUIRE(!events.empty());
+    for (std::uint16_t task : {std::uint16_t{1}, std::uint16_t{2}}) {  // main, runtime server
+        CAPTURE(task);
+        std::ptrdiff_t scheduled = -1;
+        std::ptrdiff_t ran = -1;
+        for (std::size_t i = 0; i < events.size(); ++i) {
+            CHECK(events[i].thread_index == 3);
+            if (events[i].task_index == task && events[i].kind == TASK_SCHEDULED && scheduled < 0) scheduled = i;
+            if (events[i].task_index == task && events[i].kind == TASK_RUN_END && ran < 0) ran = i;
+        }
+        CHECK(scheduled >= 0);
+        CHECK(ran > scheduled);
+    }
+}
+
+TEST_CASE("an exception escaping the loop propagates from block_on and leaves the thread clean") {
+    {
+        kimojio::Runtime runtime(0, kimojio::Configuration().set_trace_buffer_manager(std::make_unique<ThrowingTrace>()));
+        CHECK_THROWS_WITH_AS((void)runtime.block_on(returns_one()), "trace sink failed", std::runtime_error);
+    }
+    CHECK(TaskState::get()->tasks.is_empty());
+    CHECK(TaskState::get()->get_task_count() == 0);
+    kimojio::Runtime again(0, kimojio::Configuration());
+    auto result = again.block_on(returns_one());
+    REQUIRE(result.has_value());
+    CHECK(std::move(*result).value().value() == 1);
+}
+
+TEST_CASE("the trace configuration is destroyed with no TaskState borrow held") {
+    bool destroyed = false;
+    kimojio::Runtime runtime(
+        0, kimojio::Configuration().set_trace_buffer_manager(std::make_unique<BorrowingOnDestroyTrace>(&destroyed)));
+    auto result = runtime.block_on(returns_one());
+    REQUIRE(result.has_value());
+    CHECK(destroyed);  // dropped with the old TaskState when block_on ended, as in Rust
+}
+
+namespace {
+Async<void> handle_after_result_body() {
+    auto handle = kimojio::spawn_task(returns_one());
+    CHECK((co_await handle).value().value() == 1);
+    CHECK(handle.is_complete());
+    CHECK_THROWS_AS(handle.abort(), kimojio::Panic);
+    CHECK_THROWS_AS((void)handle.wait(), kimojio::Panic);
+}
+}  // namespace
+
+TEST_CASE("a TaskHandle used after it returned the result throws instead of crashing") {
+    run_test(handle_after_result_body());
+}

@@ -164,3 +164,11 @@ TEST_CASE("TaskStateCell catches a recursive borrow in debug builds and costs no
     CHECK(&*first == &*second);
 #endif
 }
+
+TEST_CASE("copying a moved-from Waker throws instead of crashing") {
+    Counts counts;
+    Waker w = counting_waker(counts);
+    Waker taken = std::move(w);
+    CHECK_THROWS_AS(Waker{w}, std::logic_error);
+    CHECK(counts.clones == 0);
+}

@@ -214,8 +214,9 @@ TaskStateCellRef cancel_and_reap_in_flight_io(TaskStateCellRef task_state, bool 
         task_state->submit(std::span<const SQE>(&cancel_any, 1));
         task_state->stats.increment_in_flight_io(1);
     }
-    // Bounded: an operation the kernel cannot cancel is given ~5 s, then left (and leaked, as Rust would).
-    for (int idle_rounds = 0; in_flight() > 0 && idle_rounds < 50;) {
+    // Bounded: an operation the kernel cannot cancel (or a kernel older than 5.19, which
+    // lacks IORING_ASYNC_CANCEL_ANY) is given ~2 s, then left and leaked, as Rust would.
+    for (int idle_rounds = 0; in_flight() > 0 && idle_rounds < 20;) {
         std::uint64_t before = in_flight();
         Ring& ring = iopoll ? task_state->ring_poll : task_state->ring;
         ring.submit_and_wait(0);
@@ -266,8 +267,12 @@ void drop_all_tasks(TaskStateCellRef task_state) noexcept {
                 break;
             }
         }
-        // Like Rust's mem::take: the next block_on on this thread starts from a fresh TaskState.
-        *task_state = TaskState();
+        // Like Rust's mem::take: the next block_on on this thread starts from a fresh
+        // TaskState, and the old one (trace configuration included) is destroyed with no
+        // borrow held, as Rust drops task_state before old_state.
+        TaskState old_state;
+        std::swap(*task_state, old_state);
+        std::move(task_state).into_inner();
     } catch (const std::exception& e) {
         std::fprintf(stderr, "kimojio: error while dropping tasks at runtime teardown: %s\n", e.what());
     }

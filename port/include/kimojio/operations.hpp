@@ -122,13 +122,13 @@ public:
     TaskHandle(TaskHandle&&) noexcept = default;
 
     // Wait for a task to complete, ignoring the result.
-    TaskWaitFuture wait() const { return TaskWaitFuture(wait_.source()->task()); }
+    TaskWaitFuture wait() const { return TaskWaitFuture(task()); }
 
     // Schedule the task to run and then throw TaskAborted inside it when it next
     // polls I/O, a wait or a yield. Aborting yourself throws TaskAborted here.
     void abort() const {
         TaskStateCellRef task_state = TaskState::get();
-        task_state->abort_task(wait_.source()->task());
+        task_state->abort_task(task());
     }
 
     // Not in Rust's TaskHandle: true once the task has completed.
@@ -160,6 +160,13 @@ public:
     }
 
 private:
+    // Rust unwraps the source, which is gone once the handle returned the result.
+    Rc<Task> task() const {
+        if (wait_.source() == nullptr) {
+            throw Panic("TaskHandle used after it returned the task's result");
+        }
+        return wait_.source()->task();
+    }
     WaitFuture<TaskSource> wait_;
 };
 

@@ -83,7 +83,10 @@ public:
         TaskStateCellRef task_state = TaskState::get();
 
         TaskState& task_state_ref = *task_state;
-        const Rc<Task>& task = task_state_ref.current_task.value();
+        if (!task_state_ref.current_task) {
+            throw Panic("kimojio: an I/O future must be polled from a task");
+        }
+        const Rc<Task>& task = *task_state_ref.current_task;
         URingStats& stats = task_state_ref.stats;
         const TraceBuffer& trace_buffer = task_state_ref.trace_buffer;
         Ring& ring = task_state_ref.ring;

@@ -128,8 +128,9 @@ public:
             }
         } catch (...) {
             // Not in Rust (a panic there unwinds with the tasks still in the thread local):
-            // leave the thread's TaskState empty so the next block_on starts clean.
-            drop_all_tasks(std::move(task_state));
+            // leave the thread's TaskState empty so the next block_on starts clean. The
+            // borrow was moved into the call that threw, which released it.
+            drop_all_tasks(task_state.is_borrowed() ? std::move(task_state) : TaskState::get());
             throw;
         }
 

@@ -82,7 +82,7 @@ public:
     // A waker that does nothing (std::task::Waker::noop).
     static const Waker& noop();
 
-    Waker(const Waker& other) : raw_(other.raw_.vtable->clone(other.raw_.data)) {}
+    Waker(const Waker& other) : raw_((check(other.raw_), other.raw_.vtable->clone(other.raw_.data))) {}
     Waker(Waker&& other) noexcept : raw_(std::exchange(other.raw_, RawWaker{})) {}
     Waker& operator=(const Waker& other) {
         clone_from(other);

@@ -62,6 +62,9 @@ public:
         return cell;
     }
 
+    // False once moved from or ended by into_inner.
+    bool is_borrowed() const { return value_ != nullptr; }
+
     TaskState* operator->() const { return value_ref_; }
     TaskState& operator*() const { return *value_ref_; }
 

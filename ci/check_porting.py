@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""Check the porting tables of PORTING.md against the sources.
+
+Usage: python3 ci/check_porting.py [PORTING.md] [--check-omitted]
+
+Every markdown table whose header has the columns `Rust item`, `Rust lines`,
+`C++ place`, `Status` and `Notes` is checked, row by row:
+
+* Status must be `ported`, `adapted` or `omitted`. Rows with status `omitted` and
+  C++ place `-` are skipped (unless --check-omitted is given, which still checks
+  their `Rust lines`). Any other row needs at least one C++ place.
+* Each C++ place reference `path:start-end` or `path:line` (several may be given,
+  separated by `;` or `,`; paths are relative to the directory of the markdown
+  file, i.e. the repository root) must name an existing file, the range must lie
+  inside it, and one of the first 3 lines of the range (just the line, for
+  `path:line`) must contain the expected name as a whole identifier.
+* The expected name is the last identifier component of the Rust item (the first
+  `code span` of the cell, or the cell text): `TaskState::schedule_io` ->
+  `schedule_io`. When the C++ name differs, the row's Notes give it as
+  `C++: name` (or `C++: a, b` when the row points at several C++ items); then one
+  of those names is looked for instead. For tests, the TEST_CASE line contains
+  the Rust test name.
+* Each Rust lines reference `file.rs:start-end` / `file.rs:line` (relative to
+  `kimojio/src/` unless it contains a `/`) is checked the same way (file exists
+  at the commit, range inside it, item name on one of the first 3 lines), with
+  `git show`, ONLY IF the local mirror of kimojio-rs exists. The mirror and the
+  commit can be overridden with the environment variables KIMOJIO_RS_MIRROR and
+  KIMOJIO_RS_COMMIT. Without the mirror (as in CI) these checks are silently
+  skipped.
+
+Output: one line per problem, `<file> row N: <item>: <problem>`, where N is the
+line number of the table row in the markdown file, then `N passed, M failed`
+(rows). The exit status is 1 if any row failed, 2 on usage errors.
+"""
+
+import os
+import re
+import subprocess
+import sys
+
+DEFAULT_MIRROR = '/work/.mirror/qbradley+kimojio-rs/repo'
+DEFAULT_COMMIT = '35865d7d87d2d2f5bc7cf03d9a5c10a7a9fec88f'
+RUST_SRC_DIR = 'kimojio/src/'
+
+COLUMNS = ('rust item', 'rust lines', 'c++ place', 'status', 'notes')
+STATUSES = ('ported', 'adapted', 'omitted')
+IDENT = r'[A-Za-z_~][A-Za-z0-9_]*'
+REF_RE = re.compile(r'^`?([^\s`:;,]+):(\d+)(?:-(\d+))?`?$')
+CPP_NAME_RE = re.compile(
+    r'C\+\+:\s*(`?%s`?(?:\s*,\s*`?%s`?)*)' % (r'[A-Za-z_~][A-Za-z0-9_:~]*', r'[A-Za-z_~][A-Za-z0-9_:~]*'))
+
+
+def split_row(line):
+    """Split a markdown table row into stripped cells (`\\|` is a literal bar)."""
+    body = line.strip()
+    if body.startswith('|'):
+        body = body[1:]
+    if body.endswith('|') and not body.endswith('\\|'):
+        body = body[:-1]
+    cells = re.split(r'(?<!\\)\|', body)
+    return [c.strip().replace('\\|', '|') for c in cells]
+
+
+def is_separator(cells):
+    return all(re.fullmatch(r':?-{3,}:?', c) for c in cells if c) and any(cells)
+
+
+def item_name(cell):
+    """Last identifier component of the Rust item cell."""
+    m = re.search(r'`([^`]+)`', cell)
+    text = m.group(1) if m else cell
+    text = re.sub(r'<[^<>]*>', '', text)  # drop generic arguments
+    last = text.split('::')[-1]
+    m = re.search(IDENT, last)
+    return m.group(0) if m else None
+
+
+def cpp_names(notes):
+    names = []
+    for m in CPP_NAME_RE.finditer(notes):
+        for part in m.group(1).split(','):
+            part = part.strip().strip('`')
+            last = part.split('::')[-1]
+            if last:
+                names.append(last)
+    return names
+
+
+def parse_refs(cell):
+    """Return (refs, bad) for a place cell: refs are (path, start, end)."""
+    refs, bad = [], []
+    if cell.strip() in ('', '-'):
+        return refs, bad
+    for part in re.split(r'[;,]', cell):
+        part = part.strip()
+        if not part:
+            continue
+        m = REF_RE.match(part)
+        if not m:
+            bad.append(part)
+            continue
+        start = int(m.group(2))
+        end = int(m.group(3)) if m.group(3) else start
+        refs.append((m.group(1), start, end))
+    return refs, bad
+
+
+def contains_name(lines, start, end, names):
+    window = lines[start - 1:min(end, start + 2)]
+    for name in names:
+        pat = re.compile(r'(?<![A-Za-z0-9_])%s(?![A-Za-z0-9_])' % re.escape(name))
+        if any(pat.search(line) for line in window):
+            return True
+    return False
+
+
+class Sources:
+    def __init__(self, root, mirror, commit):
+        self.root = root
+        self.mirror = mirror if mirror and os.path.isdir(mirror) else None
+        self.commit = commit
+        self.cache = {}
+
+    def cpp(self, path):
+        key = ('cpp', path)
+        if key not in self.cache:
+            full = os.path.join(self.root, path)
+            if os.path.isfile(full):
+                with open(full, encoding='utf-8', errors='replace') as f:
+                    self.cache[key] = f.read().split('\n')
+                if self.cache[key] and self.cache[key][-1] == '':
+                    self.cache[key].pop()
+            else:
+                self.cache[key] = None
+        return self.cache[key]
+
+    def rust(self, path):
+        key = ('rust', path)
+        if key not in self.cache:
+            spec = '%s:%s' % (self.commit, path)
+            try:
+                out = subprocess.run(['git', '-C', self.mirror, 'show', spec],
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True)
+                lines = out.stdout.decode('utf-8', errors='replace').split('\n')
+                if lines and lines[-1] == '':
+                    lines.pop()
+                self.cache[key] = lines
+            except (subprocess.CalledProcessError, OSError):
+                self.cache[key] = None
+        return self.cache[key]
+
+
+def check_refs(kind, refs, names, load, problems):
+    for path, start, end in refs:
+        lines = load(path)
+        where = '%s %s:%d-%d' % (kind, path, start, end) if end != start else '%s %s:%d' % (kind, path, start)
+        if lines is None:
+            problems.append('%s: file not found' % where)
+            continue
+        if start < 1 or end < start:
+            problems.append('%s: bad range' % where)
+            continue
+        if end > len(lines):
+            problems.append('%s: range ends past the end of the file (%d lines)' % (where, len(lines)))
+            continue
+        if not contains_name(lines, start, end, names):
+            problems.append('%s: %s not found on the first line(s) of the range' % (where, ' / '.join(names)))
+
+
+def main(argv):
+    args = [a for a in argv[1:] if not a.startswith('--')]
+    flags = [a for a in argv[1:] if a.startswith('--')]
+    unknown = [f for f in flags if f != '--check-omitted']
+    if len(args) > 1 or unknown:
+        print(__doc__.strip().split('\n\n')[1], file=sys.stderr)
+        return 2
+    check_omitted = '--check-omitted' in flags
+    doc = args[0] if args else 'PORTING.md'
+    if not os.path.isfile(doc):
+        print('%s: no such file' % doc, file=sys.stderr)
+        return 2
+    root = os.path.dirname(os.path.abspath(doc))
+    label = os.path.basename(doc)
+    sources = Sources(root, os.environ.get('KIMOJIO_RS_MIRROR', DEFAULT_MIRROR),
+                      os.environ.get('KIMOJIO_RS_COMMIT', DEFAULT_COMMIT))
+
+    with open(doc, encoding='utf-8') as f:
+        text_lines = f.read().split('\n')
+
+    passed = failed = 0
+    columns = None  # column name -> index for the current table
+    for lineno, line in enumerate(text_lines, 1):
+        if not line.lstrip().startswith('|'):
+            columns = None
+            continue
+        cells = split_row(line)
+        if columns is None:
+            lowered = [c.lower() for c in cells]
+            if all(col in lowered for col in COLUMNS):
+                columns = {col: lowered.index(col) for col in COLUMNS}
+            else:
+                columns = {}  # a table that is not a porting table
+            continue
+        if not columns or is_separator(cells):
+            continue
+
+        def cell(col):
+            idx = columns[col]
+            return cells[idx] if idx < len(cells) else ''
+
+        item = cell('rust item')
+        status = cell('status').strip('`* ').lower()
+        place = cell('c++ place')
+        notes = cell('notes')
+        rust_lines = cell('rust lines')
+        problems = []
+
+        omitted_no_place = status == 'omitted' and place.strip() == '-'
+        if omitted_no_place and not check_omitted:
+            continue
+        if status not in STATUSES:
+            problems.append('status %r is not one of %s' % (status, ', '.join(STATUSES)))
+
+        name = item_name(item)
+        if name is None:
+            problems.append('no identifier in the Rust item cell')
+        else:
+            overrides = cpp_names(notes)
+            cpp_refs, bad = parse_refs(place)
+            for b in bad:
+                problems.append('cannot parse C++ place %r' % b)
+            if not cpp_refs and not bad and not omitted_no_place:
+                problems.append('no C++ place for a %s row' % (status or 'status-less'))
+            check_refs('C++', cpp_refs, overrides or [name], sources.cpp, problems)
+
+            if sources.mirror is not None:
+                rs_refs, bad = parse_refs(rust_lines)
+                for b in bad:
+                    problems.append('cannot parse Rust lines %r' % b)
+                rs_refs = [(p if '/' in p else RUST_SRC_DIR + p, s, e) for p, s, e in rs_refs]
+                check_refs('Rust', rs_refs, [name], sources.rust, problems)
+
+        shown = re.sub(r'`', '', item) or '(empty)'
+        if problems:
+            failed += 1
+            for p in problems:
+                print('%s row %d: %s: %s' % (label, lineno, shown, p))
+        else:
+            passed += 1
+
+    print('%d passed, %d failed' % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))

@@ -1,0 +1,626 @@
+"""Regenerates the item table of PORTING.md: finds each C++ item's lines by pattern.
+
+Run after moving code: python3 ci/porting/gen_table.py && python3 ci/check_porting.py
+"""
+import re
+import sys
+import os
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from locate import ROOT, h, s, t  # noqa: E402
+
+P, A, O = 'ported', 'adapted', 'omitted'
+
+
+def j(*refs):
+    return '; '.join(refs)
+
+
+HT = 'handle_table.hpp'
+ht_after_class = r'^class HandleTable \{'
+
+
+def test_row(rs, name, lines, file, extra=None, status=P, notes=''):
+    refs = [t(file, r'^TEST_CASE\("%s"\)' % name, mode='line')]
+    if extra:
+        refs.insert(0, extra)
+    return ('`%s`' % name, '%s:%s' % (rs, lines), j(*refs), status, notes)
+
+
+tables = []
+
+# ---------------------------------------------------------------- handle_table.rs
+rows = [
+    ('`Slot`', 'handle_table.rs:28-33', h(HT, r'^struct Slot \{'), A,
+     'enum -> struct holding `std::variant<Free, Used>`'),
+    ('`HandleTable`', 'handle_table.rs:36-40', h(HT, r'^class HandleTable \{'), P,
+     'fields `data_`, `free_list_`, `requests_`'),
+    ('`Index`', 'handle_table.rs:44', j(h(HT, r'^class Index \{'), h(HT, r'struct std::hash<kimojio::Index>')), A,
+     '`NonZeroUsize` -> `std::size_t` kept non-zero; derives -> `operator<=>`, `operator<<` (Debug `Index(n)`), `std::hash`; declared before `Slot`'),
+    ('`Index::get`', 'handle_table.rs:48-50', h(HT, r'std::size_t get\(\) const'), P, ''),
+    ('`Index::from`', 'handle_table.rs:54-56', h(HT, r'static Index from\('), A,
+     '`From<NonZeroUsize>` -> `Index::from(std::size_t)`, throws `std::invalid_argument` for 0'),
+    ('`HandleTable::new`', 'handle_table.rs:61-67', h(HT, r'HandleTable\(\) = default;'), P,
+     'C++: HandleTable (default constructor)'),
+    ('`HandleTable::clear`', 'handle_table.rs:70-74', h(HT, r'void clear\(\)', after=ht_after_class), P, ''),
+    ('`HandleTable::len`', 'handle_table.rs:77-79', h(HT, r'std::size_t len\(\) const'), P, ''),
+    ('`HandleTable::insert`', 'handle_table.rs:82-84', h(HT, r'Index insert\(T value\)'), P, ''),
+    ('`HandleTable::insert_fn`', 'handle_table.rs:87-114', j(h(HT, r'Index insert_fn\('), h(HT, r'T invoke_counted\(')), A,
+     'if `value_fn` throws, `invoke_counted` restores the count (Rust leaves `requests` incremented after a panic); C++: insert_fn, invoke_counted'),
+    ('`HandleTable::get`', 'handle_table.rs:117-124', h(HT, r'const T\* get\(Index index\) const'), A,
+     '`Option<&T>` -> `const T*` (nullptr = None)'),
+    ('`HandleTable::remove`', 'handle_table.rs:127-144', h(HT, r'std::optional<T> remove\(Index index\)'), P, ''),
+    ('`HandleTable::is_empty`', 'handle_table.rs:147-149', h(HT, r'bool is_empty\(\) const'), P, ''),
+    ('`HandleTable::indexes`', 'handle_table.rs:152-160', j(h(HT, r'auto indexes\(\) const'), h(HT, r'^    class Iter \{')), A,
+     '`impl Iterator` -> standard forward range `Iter<Data, void>` (element type from `handle_table_item`); C++: indexes, Iter'),
+    ('`HandleTable::iter`', 'handle_table.rs:162-172', h(HT, r'auto iter\(\) const'), A,
+     '`impl Iterator<(Index, &T)>` -> forward range of `std::pair<Index, const T&>`'),
+    ('`HandleTable::iter_mut`', 'handle_table.rs:174-184', h(HT, r'auto iter_mut\(\)'), A,
+     '`impl Iterator<(Index, &mut T)>` -> forward range of `std::pair<Index, T&>`'),
+    ('`HandleTable::default`', 'handle_table.rs:187-191', h(HT, r'HandleTable\(\) = default;'), P,
+     'impl Default: the same default constructor as `new`'),
+]
+HTT = 'test_handle_table.cpp'
+for name, lines in [
+    ('test_insert_and_iter', '199-210'), ('test_remove', '213-223'), ('test_reuse_slot', '226-243'),
+    ('test_drop', '246-279'), ('test_new_and_default', '282-290'), ('test_clear', '293-319'),
+    ('test_len_and_is_empty', '322-355'), ('test_get', '358-380'), ('test_insert_fn', '383-400'),
+    ('test_indexes', '403-432'), ('test_iter', '435-456'), ('test_iter_mut', '459-485'),
+    ('test_index_methods', '488-516'), ('test_edge_cases', '519-555'),
+]:
+    notes = ''
+    if name == 'test_index_methods':
+        notes = '`Index(NonZeroUsize::new(n))` -> `Index::from(n)`; Debug -> `operator<<`; HashMap -> `std::unordered_map`'
+    if name == 'test_drop':
+        rows.append(test_row('handle_table.rs', name, lines, HTT, status=A,
+                             notes='two extra checks (nothing dropped by the inserts, 10 dropped by the removes)'))
+        rows.append(('`test_drop::Dropper`', 'handle_table.rs:249-251', t(HTT, r'^class Dropper \{'), A,
+                     'local struct -> move-only class before the TEST_CASE; a moved-from Dropper is not counted'))
+        rows.append(('`test_drop::Dropper::drop`', 'handle_table.rs:254-256', j(t(HTT, r'~Dropper\(\)'), t(HTT, r'void drop\(\) \{')), A,
+                     '`impl Drop` -> destructor calling `drop()`, which counts only a live value'))
+        continue
+    rows.append(test_row('handle_table.rs', name, lines, HTT, notes=notes))
+tables.append(('handle_table.rs', 'port/include/kimojio/handle_table.hpp (header only); tests in tests/test_handle_table.cpp.', rows))
+
+# ---------------------------------------------------------------- task_state_cell.rs
+TSC = 'task_state_cell.hpp'
+rows = [
+    ('`TaskStateCell`', 'task_state_cell.rs:20-24', h(TSC, r'^class TaskStateCell \{'), A,
+     '`UnsafeCell<TaskState>` -> `TaskState` member (mutable through the ref); `borrowed` flag only when `KIMOJIO_DEBUG_ASSERTIONS` (= cfg(debug_assertions)); not copyable'),
+    ('`TaskStateCell::new`', 'task_state_cell.rs:27-33', h(TSC, r'explicit TaskStateCell\(TaskState value\)'), P,
+     'C++: TaskStateCell (constructor)'),
+    ('`TaskStateCell::borrow_mut`', 'task_state_cell.rs:35-49',
+     j(h(TSC, r'TaskStateCellRef borrow_mut\(\);'), h(TSC, r'^inline TaskStateCellRef TaskStateCell::borrow_mut\(\)')), A,
+     'panic -> throws kimojio::Panic("TaskStateCell borrowed recursively") (debug builds only, as in Rust)'),
+    ('`TaskStateCellRef`', 'task_state_cell.rs:52-55', h(TSC, r'^class TaskStateCellRef \{'), A,
+     'lifetime-bound borrow guard -> move-only class holding two pointers; move constructor/assignment added'),
+    ('`TaskStateCellRef::into_inner`', 'task_state_cell.rs:58-60', h(TSC, r'TaskStateCell& into_inner\(\) &&'), A,
+     'by-value `self` -> rvalue-qualified member; ends the borrow (Rust: drop of `self`) and returns `TaskStateCell&`'),
+    ('`TaskStateCellRef::deref`', 'task_state_cell.rs:66-68', h(TSC, r'TaskState\* operator->\(\) const', mode=2), A,
+     'Deref -> `operator->` / `operator*`; C++: operator'),
+    ('`TaskStateCellRef::deref_mut`', 'task_state_cell.rs:72-74', h(TSC, r'TaskState\* operator->\(\) const', mode=2), A,
+     'DerefMut: the same accessors return a mutable `TaskState`; C++: operator'),
+    ('`TaskStateCellRef::drop`', 'task_state_cell.rs:79-81',
+     j(h(TSC, r'~TaskStateCellRef\(\)'), h(TSC, r'void release\(\) noexcept')), A,
+     'cfg(debug_assertions) Drop -> destructor calling `release()`, which clears the flag under `KIMOJIO_DEBUG_ASSERTIONS`; C++: TaskStateCellRef, release'),
+]
+tables.append(('task_state_cell.rs', 'port/include/kimojio/task_state_cell.hpp (header only).', rows))
+
+# ---------------------------------------------------------------- task_ref.rs
+TRH, TRC = 'task_ref.hpp', 'task_ref.cpp'
+rows = [
+    ('`wake_task`', 'task_ref.rs:12-19', j(h(TRH, r'^void wake_task\('), s(TRC, r'^void wake_task\(')), P, ''),
+    ('`VTABLE`', 'task_ref.rs:21-49',
+     j(s(TRC, r'extern const RawWakerVTable VTABLE;'), s(TRC, r'^constexpr RawWakerVTable VTABLE = \{')), A,
+     'the four closures (clone, wake, wake_by_ref, drop) -> captureless lambdas in a `constexpr` `RawWakerVTable` (anonymous namespace); `task_ref_vtable()` (task_ref.hpp, task_ref.cpp) exposes it for tests'),
+    ('`clone_waker_task`', 'task_ref.rs:51-61', j(s(TRC, r'^Rc<Task> clone_waker_task\(const void\* task\);'), s(TRC, r'^Rc<Task> clone_waker_task\(const void\* task\) \{')), A,
+     '`Rc::increment_strong_count` + `Rc::from_raw` on `kimojio::Rc<Task>` (non-atomic intrusive count)'),
+    ('`consume_waker_task`', 'task_ref.rs:63-68', j(s(TRC, r'^Rc<Task> consume_waker_task\(const void\* task\);'), s(TRC, r'^Rc<Task> consume_waker_task\(const void\* task\) \{')), A,
+     '`Rc::from_raw` on `kimojio::Rc<Task>`'),
+    ('`create_waker`', 'task_ref.rs:70-78', j(h(TRH, r'^Waker create_waker\('), s(TRC, r'^Waker create_waker\(')), P,
+     '`std::task::Waker::from_raw` -> `kimojio::Waker::from_raw` (std_task.hpp)'),
+]
+tables.append(('task_ref.rs', 'port/include/kimojio/task_ref.hpp, port/src/task_ref.cpp.', rows))
+
+# ---------------------------------------------------------------- task.rs
+TH, TC = 'task.hpp', 'task.cpp'
+CH = 'completion.hpp'
+ts_after = r'^class TaskState \{'
+task_after = r'^class Task : public RcCounted'
+ring_after = r'^class Ring \{'
+es_after = r'^struct EnterStats \{'
+
+
+def dd(decl_pat, def_pat, after=ts_after):
+    return j(h(TH, decl_pat, after=after), s(TC, def_pat))
+
+
+rows = [
+    ('`SQE`', 'task.rs:21', h(CH, r'^using SQE = io_uring_sqe;'), A,
+     '`squeue::Entry` -> liburing `io_uring_sqe`; the cfg(feature="io_uring_cmd") `Entry128` variant (task.rs:17-18) is omitted (feature off by default upstream)'),
+    ('`CQE`', 'task.rs:21', h(CH, r'^struct CQE \{'), A,
+     '`cqueue::Entry` -> a copy {user_data, res, flags} (`io_uring_cqe` ends in a flexible array); `Entry32` (io_uring_cmd) omitted'),
+    ('`IoUring`', 'task.rs:23', h(TH, r'std::unique_ptr<io_uring> ring_;'), A,
+     'type alias of `rustix_uring::IoUring<SQE, CQE>` -> liburing `struct io_uring` held by `Ring`; C++: io_uring'),
+    ('`IO_URING_SUBMISSION_ENTRIES`', 'task.rs:37', h(TH, r'IO_URING_SUBMISSION_ENTRIES = 128'), P, '`inline constexpr`'),
+    ('`MAX_COMPLETION_POOL_ENTRIES`', 'task.rs:40', h(TH, r'MAX_COMPLETION_POOL_ENTRIES = 4096'), P, '`inline constexpr`'),
+    ('`TaskReadyState`', 'task.rs:46-53', h(TH, r'^enum class TaskReadyState'), P, '`enum class : std::uint8_t`'),
+    ('`FutureOrResult`', 'task.rs:57-74', h(TH, r'^class FutureOrResult \{'), A,
+     'trait object -> abstract class with virtual `poll` / `result`'),
+    ('`FutureOrResult::poll`', 'task.rs:60', h(TH, r'virtual Poll<void> poll\(Context& cx\) = 0;'), A,
+     '`Pin<&mut Self>` -> pure virtual member (`Box<dyn>` never moves)'),
+    ('`FutureOrResult::result`', 'task.rs:70-73', h(TH, r'virtual std::optional<Result<void, std::exception_ptr>> result\(void\* value\) = 0;'), A,
+     'unsafe `*mut ()` out-pointer -> `void*` to a `std::optional<Output>`; panic payload `Box<dyn Any + Send>` -> `std::exception_ptr`'),
+    ('`TaskFuture`', 'task.rs:81-89', h(TH, r'^class TaskFuture final'), A,
+     'pin_project enum (task.rs:76-90) -> final class over `std::variant<FutureState, ResultState>`; the generated `TaskFutureProj` / `TaskFutureProjReplace` are not needed'),
+    ('`TaskFuture::poll`', 'task.rs:93-122', h(TH, r'Poll<void> poll\(Context& cx\) override'), A,
+     '`catch_unwind` -> `try`/`catch (...)` storing `std::current_exception()`; panic -> throws kimojio::Panic'),
+    ('`TaskFuture::result`', 'task.rs:124-143', h(TH, r'std::optional<Result<void, std::exception_ptr>> result\(void\* out_value\) override'), A,
+     '`out_value.write(value)` -> emplace into the `std::optional<Output>`'),
+    ('`Task`', 'task.rs:146-180', j(h(TH, r'^class Task : public RcCounted'), h(TH, r'Task\(std::unique_ptr<FutureOrResult> future')), A,
+     'Rc<Task> -> kimojio::Rc<Task> (non-atomic intrusive count, `RcCounted` base); `Cell<T>` fields -> plain members; `Pin<Box<dyn FutureOrResult>>` -> `std::unique_ptr<FutureOrResult>`; constructor added; `ready`, `io_scope_completions` private as in Rust'),
+    ('`IoScopeCompletions`', 'task.rs:183-186', h(TH, r'^struct IoScopeCompletions \{'), P,
+     'declared before `Task` (held by value); derive(Default) -> aggregate'),
+    ('`Task::replace_io_scope_completions`', 'task.rs:189-197',
+     dd(r'replace_io_scope_completions\(', r'^std::optional<IoScopeCompletions> Task::replace_io_scope_completions\(', after=task_after), P, ''),
+    ('`Task::register_io`', 'task.rs:199-205', dd(r'void register_io\(', r'^void Task::register_io\(', after=task_after), P, ''),
+    ('`Task::cancel_io_scope_completions`', 'task.rs:207-228',
+     dd(r'void cancel_io_scope_completions\(', r'^void Task::cancel_io_scope_completions\(', after=task_after), A,
+     '`expect` -> throws kimojio::Panic; `drain(..)` -> iterate then `clear()`'),
+    ('`Task::register_wait`', 'task.rs:230-236', dd(r'void register_wait\(', r'^void Task::register_wait\(', after=task_after), P, ''),
+    ('`Task::new`', 'task.rs:238-262', h(TH, r'static Rc<Task> new_\('), A,
+     'name: `new` is a C++ keyword -> `new_` (C++: new_); `Box::pin(TaskFuture)` -> `std::make_unique<TaskFuture<F>>`; `Rc::new` -> `Rc<Task>::make`'),
+    ('`Task::poll`', 'task.rs:264-266', h(TH, r'Poll<void> poll\(Context& cx\) const \{'), P, ''),
+    ('`Task::result`', 'task.rs:268-282', h(TH, r'std::optional<Result<T, std::exception_ptr>> result\(\) const'), A,
+     '`MaybeUninit<T>` -> `std::optional<T>`'),
+    ('`Task::get_state`', 'task.rs:285-287', h(TH, r'TaskReadyState get_state\(\) const'), P, '#[inline(always)] dropped (defined in the class)'),
+    ('`Task::set_state`', 'task.rs:290-292', h(TH, r'void set_state\(TaskReadyState state\)'), P, '#[inline(always)] dropped (defined in the class)'),
+    ('`TraceBuffer`', 'task.rs:296-301', h(TH, r'^struct TraceBuffer \{'), P,
+     '`Option<Box<dyn TraceConfiguration>>` -> `std::unique_ptr<TraceConfiguration>`'),
+    ('`TraceBuffer::write_event`', 'task.rs:305-313', h(TH, r'void write_event\(std::uint16_t task_index, Events event\) const \{', after=r'^struct TraceBuffer'), P,
+     '#[inline(always)] dropped'),
+    ('`Ring`', 'task.rs:316', h(TH, r'^class Ring \{'), A,
+     'tuple struct over `rustix_uring::IoUring` -> move-only class owning a liburing `io_uring`; destructor calls `io_uring_queue_exit`; `wait_cqe_timeout` added for the teardown'),
+    ('`Ring::new`', 'task.rs:319-331', dd(r'explicit Ring\(bool iopoll\);', r'^Ring::Ring\(bool iopoll\)', after=ring_after), A,
+     'C++: Ring; `build(..).unwrap()` panic -> throws `std::system_error` naming io_uring_setup; feature `setup_single_issuer` (off by default upstream) not ported'),
+    ('`Ring::submit_and_wait`', 'task.rs:335-352', dd(r'std::size_t submit_and_wait\(std::size_t want\);', r'^std::size_t Ring::submit_and_wait\(', after=ring_after), A,
+     'panic on EBADF/EFAULT/... -> throws `std::system_error`'),
+    ('`Ring::register_probe`', 'task.rs:354-358', dd(r'Probe register_probe\(\);', r'^Probe Ring::register_probe\(\)', after=ring_after), A,
+     '`rustix_uring::Probe` -> `Probe` (`unique_ptr<io_uring_probe>`, task.hpp) from `io_uring_get_probe_ring`; unwrap -> throws `std::system_error`'),
+    ('`Ring::get_completion_count`', 'task.rs:360-362', dd(r'std::size_t get_completion_count\(\);', r'^std::size_t Ring::get_completion_count\(\)', after=ring_after), P,
+     '`completion().len()` -> `io_uring_cq_ready`'),
+    ('`Ring::get_next_cqe`', 'task.rs:365-367', dd(r'std::optional<CQE> get_next_cqe\(\);', r'^std::optional<CQE> Ring::get_next_cqe\(\)', after=ring_after), A,
+     'copies the CQE, then `io_uring_cqe_seen`; #[inline(always)] dropped'),
+    ('`Ring::submit`', 'task.rs:370-379', dd(r'void submit\(std::span<const SQE> entries\);', r'^void Ring::submit\(', after=ring_after), A,
+     '`push_multiple` -> all-or-nothing space check + `io_uring_get_sqe` copies; `expect` -> throws kimojio::Panic; #[inline(always)] dropped'),
+    ('`EnterStats` (no-op)', 'task.rs:387', '-', O,
+     'cfg(all(not(test), not(feature="enter_stats"))) no-op variant; enter_stats: always-on counters, see Deviations'),
+    ('`EnterStats::new` (no-op)', 'task.rs:390-392', '-', O, 'no-op variant; enter_stats: always-on counters, see Deviations'),
+    ('`EnterStats::start` (no-op)', 'task.rs:394', '-', O, 'no-op variant; enter_stats: always-on counters, see Deviations'),
+    ('`EnterStats::stop` (no-op)', 'task.rs:395', '-', O, 'no-op variant; enter_stats: always-on counters, see Deviations'),
+    ('`EnterStats::report` (no-op)', 'task.rs:396', '-', O, 'no-op variant; enter_stats: always-on counters, see Deviations'),
+    ('`EnterStats`', 'task.rs:404-410', h(TH, r'^struct EnterStats \{'), A,
+     'enter_stats: always-on counters, see Deviations (Rust: cfg(any(test, feature="enter_stats"))); field `start` -> `start_ticks` (clashes with `start()`)'),
+    ('`EnterStats::new`', 'task.rs:413-421', h(TH, r'^struct EnterStats \{'), A,
+     'C++: EnterStats; `new` -> default member initializers'),
+    ('`EnterStats::start`', 'task.rs:422-424', dd(r'void start\(\);', r'^void EnterStats::start\(\)', after=es_after), P, ''),
+    ('`EnterStats::stop`', 'task.rs:425-431', dd(r'void stop\(\);', r'^void EnterStats::stop\(\)', after=es_after), P, ''),
+    ('`EnterStats::report`', 'task.rs:432-446', dd(r'void report\(const char\* msg\) const;', r'^void EnterStats::report\(', after=es_after), A,
+     'prints only when env `KIMOJIO_ENTER_STATS` is set (Rust prints only with feature enter_stats); avg printed as sum/count (Rust prints sum*count)'),
+    ('`EnterStats::default`', 'task.rs:449-453', h(TH, r'^struct EnterStats \{'), A,
+     'impl Default; C++: EnterStats (default member initializers)'),
+    ('`TaskState`', 'task.rs:457-522', j(h(TH, r'^class TaskState \{'), s(TC, r'^TaskState::TaskState\(TaskState&&\) noexcept = default;', mode=3)), A,
+     'field `fault` (cfg(feature="fault_injection"), off by default upstream) omitted; move constructor/assignment and destructor defined in task.cpp'),
+    ('`TASK_STATE`', 'task.rs:524-526', s(TC, r'^static TaskStateCell& task_state_cell\(\)'), A,
+     'thread_local! -> block-scope `thread_local` in `task_state_cell()`, so a failing io_uring_setup throws to the caller and is retried by the next `get()`'),
+    ('`TaskState::new`', 'task.rs:529-556', dd(r'^    TaskState\(\);', r'^TaskState::TaskState\(\) :'), A,
+     'C++: TaskState (constructor); `fault` not initialized (omitted field); ring setup failure throws `std::system_error`'),
+    ('`TaskState::inject_fault`', 'task.rs:559-561', '-', O, 'cfg(feature="fault_injection") off by default upstream: omitted'),
+    ('`TaskState::get`', 'task.rs:563-570', dd(r'static TaskStateCellRef get\(\);', r'^TaskStateCellRef TaskState::get\(\)'), P,
+     'throws `std::system_error` if the thread local cannot be created (io_uring unavailable)'),
+    ('`TaskState::get_task_count`', 'task.rs:573-575', h(TH, r'std::size_t get_task_count\(\) const', after=ts_after), P, '#[inline(always)] dropped'),
+    ('`TaskState::get_completion_count`', 'task.rs:578-584', dd(r'std::size_t get_completion_count\(bool iopoll\);', r'^std::size_t TaskState::get_completion_count\('), P, '#[inline(always)] dropped'),
+    ('`TaskState::get_next_cqe`', 'task.rs:587-593', dd(r'std::optional<CQE> get_next_cqe\(bool iopoll\);', r'^std::optional<CQE> TaskState::get_next_cqe\('), P, '#[inline(always)] dropped'),
+    ('`TaskState::get_current_task`', 'task.rs:596-598', dd(r'Rc<Task> get_current_task\(\) const;', r'^Rc<Task> TaskState::get_current_task\(\) const'), A,
+     '`unwrap` -> throws kimojio::Panic; #[inline(always)] dropped'),
+    ('`TaskState::get_current_thread_id`', 'task.rs:601-603', h(TH, r'std::thread::id get_current_thread_id\(\) const'), P, '`ThreadId` -> `std::thread::id`'),
+    ('`TaskState::get_next_tag`', 'task.rs:606-610', h(TH, r'std::uint32_t get_next_tag\(\) \{'), P, '`u32::wrapping_add` -> unsigned wrap-around'),
+    ('`TaskState::get_current_activity_id`', 'task.rs:613-618', dd(r'Uuid get_current_activity_id\(\) const;', r'^Uuid TaskState::get_current_activity_id\(\) const'), P,
+     '`unwrap_or_default` -> `Uuid::nil()`'),
+    ('`TaskState::get_current_tenant_id`', 'task.rs:621-626', dd(r'Uuid get_current_tenant_id\(\) const;', r'^Uuid TaskState::get_current_tenant_id\(\) const'), P,
+     '`unwrap_or_default` -> `Uuid::nil()`'),
+    ('`TaskState::set_current_activity_id_and_tenant_id`', 'task.rs:628-637',
+     dd(r'void set_current_activity_id_and_tenant_id\(', r'^void TaskState::set_current_activity_id_and_tenant_id\('), P, ''),
+    ('`TaskState::any_ready`', 'task.rs:639-643', dd(r'bool any_ready\(\) const;', r'^bool TaskState::any_ready\(\) const'), P, ''),
+    ('`TaskState::shutdown`', 'task.rs:651-653', h(TH, r'void shutdown\(\) \{'), P, ''),
+    ('`TaskState::schedule_new`', 'task.rs:655-679', j(h(TH, r'Rc<Task> schedule_new\(F future'), h(TH, r'static void throw_too_many_tasks\(\);'), s(TC, r'^void TaskState::throw_too_many_tasks\(\)')), A,
+     'throws `std::runtime_error` when 65,535 tasks are live (Rust silently truncates the index to u16); C++: schedule_new, throw_too_many_tasks'),
+    ('`TaskState::schedule_io_internal`', 'task.rs:681-710', dd(r'void schedule_io_internal\(Rc<Task> task\);', r'^void TaskState::schedule_io_internal\('), A,
+     '`assert_eq!` -> throws kimojio::Panic (active in release builds too)'),
+    ('`TaskState::schedule_io`', 'task.rs:712-732', dd(r'void schedule_io\(Rc<Task> task\);', r'^void TaskState::schedule_io\('), A,
+     'panic -> throws kimojio::Panic'),
+    ('`TaskState::schedule_cpu`', 'task.rs:734-754', dd(r'void schedule_cpu\(Rc<Task> task\);', r'^void TaskState::schedule_cpu\('), A,
+     'panic -> throws kimojio::Panic'),
+    ('`TaskState::submit`', 'task.rs:757-759', h(TH, r'void submit\(std::span<const SQE> entries\) \{'), P, '#[inline(always)] dropped'),
+    ('`TaskState::submit_poll`', 'task.rs:762-764', h(TH, r'void submit_poll\(std::span<const SQE> entries\) \{'), P, '#[inline(always)] dropped'),
+    ('`TaskState::complete_task`', 'task.rs:766-780', dd(r'static TaskStateCellRef complete_task\(', r'^TaskStateCellRef TaskState::complete_task\('), A,
+     '`debug_assert!` -> throws kimojio::Panic under `KIMOJIO_DEBUG_ASSERTIONS`; `&Task` -> `Task&`'),
+    ('`TaskState::prepare_cohort`', 'task.rs:782-792', dd(r'void prepare_cohort\(\);', r'^void TaskState::prepare_cohort\(\)'), P, ''),
+    ('`TaskState::get_ready`', 'task.rs:794-821', dd(r'std::optional<Rc<Task>> get_ready\(\);', r'^std::optional<Rc<Task>> TaskState::get_ready\(\)'), P, ''),
+    ('`TaskState::write_event`', 'task.rs:824-826', h(TH, r'void write_event\(std::uint16_t task_index, Events event\) const \{', after=ts_after), P, '#[inline(always)] dropped'),
+    ('`TaskState::abort_task`', 'task.rs:828-851', dd(r'void abort_task\(Rc<Task> task\);', r'^void TaskState::abort_task\('), A,
+     'panic!("Task aborted") -> throws kimojio::TaskAborted; `unreachable!` -> throws kimojio::Panic'),
+    ('`TaskState::return_completion`', 'task.rs:853-865', dd(r'void return_completion\(Rc<Completion> completion\);', r'^void TaskState::return_completion\('), A,
+     '`debug_assert!` on `Rc::weak_count` dropped: kimojio::Rc has no weak references'),
+    ('`TaskState::new_completion`', 'task.rs:867-876', dd(r'Rc<Completion> new_completion\(Completion completion\);', r'^Rc<Completion> TaskState::new_completion\('), A,
+     '`Rc::get_mut(..).expect` -> `Rc::get_mut` + throws kimojio::Panic'),
+    ('`TaskState::default`', 'task.rs:879-883', dd(r'^    TaskState\(\);', r'^TaskState::TaskState\(\) :'), P,
+     'impl Default; C++: TaskState (the same constructor as `new`)'),
+]
+tables.append(('task.rs', 'port/include/kimojio/task.hpp (declarations, templates, inline members), port/src/task.cpp (the other bodies, same order).', rows))
+
+# ---------------------------------------------------------------- runtime.rs
+RH, RC = 'runtime.hpp', 'runtime.cpp'
+RT = 'test_runtime.cpp'
+rows = [
+    ('`poll_task`', 'runtime.rs:19-76', j(h(RH, r'^TaskStateCellRef poll_task\('), s(RC, r'^TaskStateCellRef poll_task\(')), A,
+     'the waker and context live in a block around the poll (Rust drops them at the end of the function)'),
+    ('`RingEventTraceInfo`', 'runtime.rs:78-85', h(RH, r'^struct RingEventTraceInfo \{'), P, ''),
+    ('`process_completions`', 'runtime.rs:87-195', j(h(RH, r'^TaskStateCellRef process_completions\('), s(RC, r'^TaskStateCellRef process_completions\(')), A,
+     'panic -> throws kimojio::Panic; `big_cqe` (cfg(feature="io_uring_cmd")) omitted'),
+    ('`submit_and_complete_io_all`', 'runtime.rs:197-224', j(h(RH, r'^TaskStateCellRef submit_and_complete_io_all\('), s(RC, r'^TaskStateCellRef submit_and_complete_io_all\(')), P,
+     '`mem::take` -> move + `clear()`'),
+    ('`submit_and_complete_io`', 'runtime.rs:233-295', j(h(RH, r'^TaskStateCellRef submit_and_complete_io\('), s(RC, r'^TaskStateCellRef submit_and_complete_io\(')), P,
+     'block expression -> immediately invoked lambda'),
+    ('`Runtime`', 'runtime.rs:297-301', h(RH, r'^class Runtime \{'), P, ''),
+    ('`Runtime::new`', 'runtime.rs:304-318', j(h(RH, r'Runtime\(std::uint8_t thread_index, Configuration configuration\);'), s(RC, r'^Runtime::Runtime\(')), A,
+     'C++: Runtime (constructor); creates the socket pair before borrowing the TaskState; throws `std::system_error` if io_uring is unavailable'),
+    ('`Runtime::get_handle`', 'runtime.rs:320-322', j(h(RH, r'RuntimeHandle get_handle\(\) const;'), s(RC, r'^RuntimeHandle Runtime::get_handle\(\) const')), A,
+     '`try_clone().unwrap()` -> `try_clone()` throwing `std::system_error`'),
+    ('`Runtime::block_on`', 'runtime.rs:328-411', j(h(RH, r'block_on\(Fut main\) \{'), h(RH, r'^class MainFuture \{'), h(RH, r'^void drop_all_tasks\('), s(RC, r'^void drop_all_tasks\(')), A,
+     'size `assert!` -> `static_assert`; async block + scopeguard -> `MainFuture`; `mem::take` teardown -> `drop_all_tasks` (also cancels and reaps in-flight I/O, see Deviations: teardown); an exception from the loop drops all tasks and rethrows; C++: block_on, MainFuture, drop_all_tasks'),
+    test_row('runtime.rs', 'task_spawn_panic_test', '421-441', RT, extra=t(RT, r'^Async<void> task_spawn_panic_test\(\)'), status=A,
+             notes='#[crate::test] async fn -> coroutine + TEST_CASE; `panic!("abort!")` -> `throw std::runtime_error("abort!")`'),
+    test_row('runtime.rs', 'test_thread_spawn_panic', '444-463', RT, status=A,
+             notes='`std::thread::spawn` + `join` -> `std::async` + `get()`; panic -> exception'),
+    ('`test_thread_spawn_panic::test_spawn`', 'runtime.rs:445-453', t(RT, r'auto test_spawn = \[\]\(bool panic\)'), A,
+     'nested fn -> lambda'),
+    test_row('runtime.rs', 'test_dangerous_task_drop', '466-488', RT, extra=t(RT, r'^Async<void> test_dangerous_task_drop\('), status=A,
+             notes='scopeguard -> `Guard` destructor; also checks the guard ran and the TaskState is empty afterwards'),
+    test_row('runtime.rs', 'test_busy_poll_always', '491-504', RT, status=A,
+             notes='`run_test_with_handle` -> `test_support::run_test` with a Configuration'),
+    test_row('runtime.rs', 'test_busy_poll_never', '507-520', RT, status=A,
+             notes='`run_test_with_handle` -> `test_support::run_test` with a Configuration'),
+    test_row('runtime.rs', 'test_in_flight_io_accounting_with_linked_timeouts', '529-568', RT,
+             extra=t(RT, r'^Async<void> test_in_flight_io_accounting_with_linked_timeouts\(\)'), status=A,
+             notes='`join_all` -> `test_support::JoinAll`; readers kept until the round ends'),
+    test_row('runtime.rs', 'test_busy_poll_until', '571-594', RT, status=A,
+             notes='`run_test_with_handle` -> `test_support::run_test` with a Configuration'),
+]
+tables.append(('runtime.rs', 'port/include/kimojio/runtime.hpp (declarations, `block_on`), port/src/runtime.cpp; tests in tests/test_runtime.cpp.', rows))
+
+# ================================================================ lean-on files
+lean = []
+
+MI = 'mut_in_place_cell.hpp'
+rows = [
+    ('`MutInPlaceCell`', 'mut_in_place_cell.rs:57-63', h(MI, r'^class MutInPlaceCell \{'), A,
+     '`UnsafeCell<T>` -> `mutable T`; the `PhantomData<*const T>` !Send marker has no C++ equivalent (owner thread only by contract)'),
+    ('`MutInPlaceCell::default`', 'mut_in_place_cell.rs:70-74', h(MI, r'MutInPlaceCell\(\) : cell_\(\)'), P, 'C++: MutInPlaceCell'),
+    ('`MutInPlaceCell::new`', 'mut_in_place_cell.rs:84-90', h(MI, r'explicit MutInPlaceCell\(T value\)'), P, 'C++: MutInPlaceCell'),
+    ('`MutInPlaceCell::use_mut`', 'mut_in_place_cell.rs:97-113', h(MI, r'decltype\(auto\) use_mut\('), P, '#[inline(always)] dropped'),
+    ('`recursion_check::RecursionCheck` (debug)', 'mut_in_place_cell.rs:118', h(MI, r'^class RecursionCheck \{', nth=0), A,
+     'cfg(debug_assertions) -> `#if KIMOJIO_DEBUG_ASSERTIONS`; `Cell<bool>` -> `mutable bool`'),
+    ('`RecursionCheck::new` (debug)', 'mut_in_place_cell.rs:121-123', h(MI, r'^class RecursionCheck \{', nth=0), P, 'C++: RecursionCheck (default member initializer)'),
+    ('`RecursionCheck::enter` (debug)', 'mut_in_place_cell.rs:124-130', h(MI, r'Guard enter\(\) const \{', nth=0), A,
+     '`assert!` panic -> throws `std::logic_error`'),
+    ('`RecursionCheck::leave` (debug)', 'mut_in_place_cell.rs:131-133', h(MI, r'void leave\(\) const'), P, ''),
+    ('`RecursionCheckGuard`', 'mut_in_place_cell.rs:136-138', h(MI, r'^    class Guard \{'), P, 'C++: Guard (nested class)'),
+    ('`RecursionCheckGuard::drop`', 'mut_in_place_cell.rs:141-143', h(MI, r'~Guard\(\)'), P, 'C++: Guard (destructor)'),
+    ('`recursion_check::RecursionCheck` (release)', 'mut_in_place_cell.rs:149', h(MI, r'^class RecursionCheck \{', nth=1), P, ''),
+    ('`RecursionCheck::new` (release)', 'mut_in_place_cell.rs:152-154', h(MI, r'^class RecursionCheck \{', nth=1), P, 'C++: RecursionCheck (implicit constructor)'),
+    ('`RecursionCheck::enter` (release)', 'mut_in_place_cell.rs:155', h(MI, r'Guard enter\(\) const \{ return \{\}; \}'), P, 'returns an empty `Guard`'),
+    ('everything else in mut_in_place_cell.rs', '-', '-', O, 'not needed by the five modules (Debug impl, Send impl, tests)'),
+]
+lean.append(('mut_in_place_cell.rs', 'port/include/kimojio/mut_in_place_cell.hpp.', rows))
+
+AE, AEC, WL = 'async_event.hpp', 'async_event.cpp', 'wait_list.hpp'
+AET = 'test_async_event.cpp'
+ae_after = r'^class AsyncEvent \{'
+wf_after = r'^class WaitFuture \{'
+rows = [
+    ('`AsyncEvent`', 'async_event.rs:44-47', h(AE, r'^class AsyncEvent \{'), P, '`Cell<bool>` -> `mutable bool`; not copyable (Rust: !Send, !Sync)'),
+    ('`AsyncEvent::new`', 'async_event.rs:54-56', h(AE, r'AsyncEvent\(\) = default;'), P, 'C++: AsyncEvent'),
+    ('`AsyncEvent::with_state`', 'async_event.rs:59-64', h(AE, r'explicit AsyncEvent\(bool state\)'), A, 'C++: AsyncEvent (constructor from bool)'),
+    ('`AsyncEvent::set`', 'async_event.rs:67-70', j(h(AE, r'void set\(\) const;'), s(AEC, r'^void AsyncEvent::set\(\) const')), P, ''),
+    ('`AsyncEvent::is_set`', 'async_event.rs:73-75', h(AE, r'bool is_set\(\) const'), P, ''),
+    ('`AsyncEvent::set_wake_one`', 'async_event.rs:88-90', h(AE, r'void set_wake_one\(\) const'), P, ''),
+    ('`AsyncEvent::set_wake_n`', 'async_event.rs:104-113', j(h(AE, r'void set_wake_n\(std::size_t count\) const;'), s(AEC, r'^void AsyncEvent::set_wake_n\(')), P, ''),
+    ('`AsyncEvent::reset`', 'async_event.rs:117-120', j(h(AE, r'void reset\(\) const;'), s(AEC, r'^void AsyncEvent::reset\(\) const')), P, ''),
+    ('`AsyncEvent::wait`', 'async_event.rs:129-136', j(h(AE, r'WaitAsyncEventFuture wait\(\) const;'), h(AE, r'^inline WaitAsyncEventFuture AsyncEvent::wait\(\) const')), P, ''),
+    ('`AsyncEvent::wait_reset`', 'async_event.rs:194-201', j(h(AE, r'WaitAsyncEventFuture wait_reset\(\) const;'), h(AE, r'^inline WaitAsyncEventFuture AsyncEvent::wait_reset\(\) const')), P, ''),
+    ('`AsyncEvent::any_waiting`', 'async_event.rs:205-207', h(AE, r'bool any_waiting\(\) const \{'), P, ''),
+    ('`WaitAsyncEventFuture`', 'async_event.rs:211-214', h(AE, r'^class WaitAsyncEventFuture \{'), P, 'pin_project struct -> class'),
+    ('`WaitAsyncEventFuture::poll`', 'async_event.rs:220-226', h(AE, r'Poll<Result<void, CanceledError>> poll\(Context& cx\)', after=r'^class WaitAsyncEventFuture \{'), P, ''),
+    ('`WaitAsyncEventFuture::is_terminated`', 'async_event.rs:230-232', h(AE, r'bool is_terminated\(\) const', after=r'^class WaitAsyncEventFuture \{'), P, 'FusedFuture -> member'),
+    ('`WaitData`', 'async_event.rs:236-244', h(WL, r'^class WaitData : public RcCounted'), A,
+     'in wait_list.hpp (Task holds a WaitList by value); `canceled: Cell<bool>` -> `bool`; intrusive `LinkedListLink` -> small struct; constructor added'),
+    ('`WaitDataAdapter`', 'async_event.rs:246', j(h(WL, r'^class WaitDataList \{'), s(AEC, r'^WaitDataList::~WaitDataList\(\)'), s(AEC, r'^void WaitDataList::push_back\('), s(AEC, r'^std::optional<Rc<WaitData>> WaitDataList::pop_front\(\)'), s(AEC, r'^Rc<WaitData> WaitDataList::remove\(')), A,
+     'intrusive_adapter + `LinkedList<WaitDataAdapter>` -> `WaitDataList`, an intrusive list holding one strong count per linked WaitData; C++: WaitDataList'),
+    ('`WaitData::set_waker`', 'async_event.rs:249-253', j(h(WL, r'void set_waker\(Context& cx\) const;'), s(AEC, r'^void WaitData::set_waker\(')), P, ''),
+    ('`WaitSource`', 'async_event.rs:256-261', h(WL, r'^concept WaitSource ='), A, 'trait -> concept; `register` -> `register_` (C++ keyword)'),
+    ('`AsyncEventSource`', 'async_event.rs:263-266', h(AE, r'^struct AsyncEventSource \{'), P, '`&AsyncEvent` -> `const AsyncEvent*`'),
+    ('`AsyncEventSource::is_complete`', 'async_event.rs:269-271', h(AE, r'bool is_complete\(\) const', after=r'^struct AsyncEventSource'), P, ''),
+    ('`AsyncEventSource::wake_all`', 'async_event.rs:273-275', h(AE, r'void wake_all\(\) const', after=r'^struct AsyncEventSource'), P, ''),
+    ('`AsyncEventSource::register`', 'async_event.rs:277-281', h(AE, r'void register_\(', after=r'^struct AsyncEventSource'), P, 'name: `register` is a C++ keyword -> `register_` (C++: register_)'),
+    ('`AsyncEventSource::unregister`', 'async_event.rs:283-285', h(AE, r'void unregister\(', after=r'^struct AsyncEventSource'), P, ''),
+    ('`WaitList`', 'async_event.rs:289-291', h(WL, r'^class WaitList \{'), P, 'in wait_list.hpp; derive(Default) -> default constructor'),
+    ('`WaitList::new`', 'async_event.rs:294-298', h(WL, r'WaitList\(\) = default;'), P, 'C++: WaitList'),
+    ('`WaitList::any_waiting`', 'async_event.rs:302-304', j(h(WL, r'bool any_waiting\(\) const;'), s(AEC, r'^bool WaitList::any_waiting\(\) const')), P, ''),
+    ('`WaitList::wake_one`', 'async_event.rs:306-333', j(h(WL, r'bool wake_one\(\) const;'), s(AEC, r'^bool WaitList::wake_one\(\) const')), P, ''),
+    ('`WaitList::wake_all`', 'async_event.rs:335-337', j(h(WL, r'void wake_all\(\) const;', after=r'^class WaitList \{'), s(AEC, r'^void WaitList::wake_all\(\) const')), P, ''),
+    ('`WaitList::register`', 'async_event.rs:339-347', j(h(WL, r'void register_\(', after=r'^class WaitList \{'), s(AEC, r'^void WaitList::register_\(')), P,
+     'name: `register` is a C++ keyword -> `register_` (C++: register_)'),
+    ('`WaitList::unregister`', 'async_event.rs:349-359', j(h(WL, r'void unregister\(', after=r'^class WaitList \{'), s(AEC, r'^void WaitList::unregister\(')), P,
+     '`cursor_mut_from_ptr(..).remove()` -> `WaitDataList::remove`'),
+    ('`TaskSource`', 'async_event.rs:368-370', h(AE, r'^struct TaskSource \{'), A, 'field `task` -> `task_` (clashes with `task()`)'),
+    ('`TaskSource::new`', 'async_event.rs:373-375', h(AE, r'explicit TaskSource\(Rc<Task> task\)'), P, 'C++: TaskSource'),
+    ('`TaskSource::task`', 'async_event.rs:377-379', h(AE, r'Rc<Task> task\(\) const'), P, ''),
+    ('`TaskSource::is_complete`', 'async_event.rs:383-385', h(AE, r'bool is_complete\(\) const', after=r'^struct TaskSource'), P, ''),
+    ('`TaskSource::wake_all`', 'async_event.rs:387-389', h(AE, r'void wake_all\(\) const', after=r'^struct TaskSource'), P, ''),
+    ('`TaskSource::register`', 'async_event.rs:391-395', h(AE, r'void register_\(', after=r'^struct TaskSource'), P, 'C++: register_'),
+    ('`TaskSource::unregister`', 'async_event.rs:397-399', h(AE, r'void unregister\(', after=r'^struct TaskSource'), P, ''),
+    ('`WaitFuture`', 'async_event.rs:402-405', h(AE, r'^class WaitFuture \{'), A, 'move constructor added (moved-from future is inert)'),
+    ('`WaitFuture::new`', 'async_event.rs:408-413', h(AE, r'explicit WaitFuture\(Source source\)'), P, 'C++: WaitFuture'),
+    ('`WaitFuture::source`', 'async_event.rs:415-417', h(AE, r'const Source\* source\(\) const'), A, '`Option<&Source>` -> `const Source*`'),
+    ('`WaitFuture::poll`', 'async_event.rs:423-483', h(AE, r'Poll<Result<Source, CanceledError>> poll\(Context& cx\)', after=wf_after), A,
+     'panic!("Task aborted") -> throws kimojio::TaskAborted; other panic -> kimojio::Panic'),
+    ('`WaitFuture::is_terminated`', 'async_event.rs:487-489', h(AE, r'bool is_terminated\(\) const', after=wf_after), P, ''),
+    ('`WaitFuture::drop`', 'async_event.rs:493-499', h(AE, r'~WaitFuture\(\)'), P, 'C++: WaitFuture (destructor)'),
+    test_row('async_event.rs', 'event_test_set_reset', '517-525', AET, extra=t(AET, r'^Async<void> event_test_set_reset_body\(\)'), status=A,
+             notes='`run_test` -> a Runtime in the TEST_CASE; C++: event_test_set_reset_body'),
+    test_row('async_event.rs', 'event_test_wait', '528-551', AET, extra=t(AET, r'^Async<void> event_test_wait_body\(\)'), status=A,
+             notes='`Rc<Cell<usize>>` -> `std::shared_ptr<std::size_t>`; spawned closure -> `event_test_wait_task`; C++: event_test_wait_body'),
+    test_row('async_event.rs', 'event_test_set_wake_n', '554-587', AET, extra=t(AET, r'^Async<void> event_test_set_wake_n_body\(\)'), status=A,
+             notes='spawned closure -> `event_test_set_wake_n_task`; C++: event_test_set_wake_n_body'),
+    ('`wait_for_n`', 'async_event.rs:589-597', t(AET, r'^Async<void> wait_for_n\('), A, 'bare `panic!()` -> doctest `FAIL`'),
+    ('everything else in async_event.rs', '-', '-', O,
+     'not needed by the five modules (`wait_with_deadline`, `wait_with_timeout`, Debug impls, static assertions, the other tests)'),
+]
+lean.append(('async_event.rs', 'port/include/kimojio/async_event.hpp, port/include/kimojio/wait_list.hpp (WaitData, WaitSource, WaitList), port/src/async_event.cpp; tests in tests/test_async_event.cpp.', rows))
+
+LIB = 'lib.cpp'
+KH = 'kimojio.hpp'
+rows = [
+    ('`MAX_TASK_STACK_SIZE`', 'lib.rs:101', h(CH, r'MAX_TASK_STACK_SIZE = 65536'), P, '`inline constexpr`'),
+    ('`CompletionState`', 'lib.rs:103-126', j(h(CH, r'^namespace completion_state \{'), h(CH, r'^using CompletionState =')), A,
+     'enum -> `std::variant` of structs in `namespace completion_state`; io_uring_cmd fields omitted; C++: completion_state, CompletionState'),
+    ('`Completion`', 'lib.rs:128-136', h(CH, r'^class Completion : public RcCounted'), A, 'constructor added; held in kimojio::Rc'),
+    ('`CompletionResources`', 'lib.rs:139-145', j(h(CH, r'^namespace completion_resources \{'), h(CH, r'^using CompletionResources =')), A,
+     'enum -> `std::variant`; `Box<dyn Any>` / `Rc<dyn Any>` -> `BoxAny` / `RcAny` holders; C++: completion_resources, CompletionResources'),
+    ('`Completion::cancel`', 'lib.rs:148-183', j(h(CH, r'void cancel\(TaskState& task_state\) const;'), s(LIB, r'^void Completion::cancel\(')), A,
+     '`self: &Rc<Self>` -> const member, user_data = `this`; `AsyncCancel` -> `io_uring_prep_cancel`'),
+    ('`run`', 'lib.rs:190-198', h(KH, r'^auto run\('), P, ''),
+    ('`run_with_configuration`', 'lib.rs:272-290', h(KH, r'^auto run_with_configuration\('), A,
+     'the kernel-version check (< 5.15 panics) is omitted: a refused io_uring_setup throws `std::system_error` naming 5.15'),
+    ('everything else in lib.rs', '-', '-', O,
+     'not needed by the five modules (re-exports -> kimojio.hpp includes; `run_test*`, `TestTraceConfiguration`, `try_clone_owned_fd`, `tls_version`)'),
+]
+lean.append(('lib.rs', 'port/include/kimojio/completion.hpp, port/src/lib.cpp, port/include/kimojio/kimojio.hpp.', rows))
+
+RF = 'ring_future.hpp'
+rows = [
+    ('`UnitFuture`', 'ring_future.rs:41', h(RF, r'^using UnitFuture ='), P, 'lifetime parameter dropped'),
+    ('`UsizeFuture`', 'ring_future.rs:45', h(RF, r'^using UsizeFuture ='), P, 'lifetime parameter dropped'),
+    ('`OwnedFdFuture`', 'ring_future.rs:49', h(RF, r'^using OwnedFdFuture ='), P, 'lifetime parameter dropped'),
+    ('`MakeResult`', 'ring_future.rs:54-56', h(RF, r'// MakeResult policies', mode=14), A,
+     'trait -> policy structs with `Output` and a static `make_success(u32)` (the unused `cqe` argument is dropped)'),
+    ('`RingFuture`', 'ring_future.rs:58-61', h(RF, r'^class RingFuture \{'), A, '`RingFuture<T, C>` -> `RingFuture<C>` with `T = C::Output`; move-only'),
+    ('`RingFuture::new`', 'ring_future.rs:64-78', h(RF, r'static RingFuture new_\('), A, 'C++: new_ (`new` is a C++ keyword)'),
+    ('`RingFuture::with_polled`', 'ring_future.rs:80-128', h(RF, r'static RingFuture with_polled\('), A,
+     '`current_task.unwrap()` -> `get_current_task()` (throws kimojio::Panic)'),
+    ('`RingFuture::cancel`', 'ring_future.rs:130-135', h(RF, r'void cancel\(\) const \{'), P, ''),
+    ('`RingFuture::is_io_poll`', 'ring_future.rs:139-145', h(RF, r'bool is_io_poll\(\) const'), P, 'IsIoPoll trait -> member'),
+    ('`RingFuture::poll`', 'ring_future.rs:151-284', h(RF, r'Poll<Result<T, Errno>> poll\(Context& cx\)'), A,
+     'cfg(feature="fault_injection") block omitted; panic!("Task aborted") -> throws kimojio::TaskAborted; other panics -> kimojio::Panic'),
+    ('`RingFuture::drop`', 'ring_future.rs:288-350', h(RF, r'~RingFuture\(\)'), A,
+     'C++: RingFuture (destructor); FutureCanceled event only when there is a current task (Rust unwraps)'),
+    ('`pending_io_with_borrowed_resources`', 'ring_future.rs:308-329', h(RF, r'auto pending_io_with_borrowed_resources ='), A, 'nested fn -> lambda'),
+    ('`RingFuture::is_terminated`', 'ring_future.rs:354-362', h(RF, r'bool is_terminated\(\) const'), P, 'FusedFuture -> member'),
+    ('`ResultToUnit`', 'ring_future.rs:365', h(RF, r'^struct ResultToUnit \{'), P, ''),
+    ('`ResultToUnit::make_success`', 'ring_future.rs:368', h(RF, r'static void make_success'), P, ''),
+    ('`ResultToUsize`', 'ring_future.rs:371', h(RF, r'^struct ResultToUsize \{'), P, ''),
+    ('`ResultToUsize::make_success`', 'ring_future.rs:374-376', h(RF, r'static std::size_t make_success'), P, ''),
+    ('`ResultToOwnedFd`', 'ring_future.rs:379', h(RF, r'^struct ResultToOwnedFd \{'), P, ''),
+    ('`ResultToOwnedFd::make_success`', 'ring_future.rs:382-387', h(RF, r'static OwnedFd make_success'), P, ''),
+    ('everything else in ring_future.rs', '-', '-', O,
+     'not needed by the five modules (`UringCmdFuture` / `ResultToCqe` (io_uring_cmd), tests)'),
+]
+lean.append(('ring_future.rs', 'port/include/kimojio/ring_future.hpp (header only).', rows))
+
+CF = 'configuration.hpp'
+rows = [
+    ('`Configuration`', 'configuration.rs:13-26', h(CF, r'^class Configuration \{'), P, 'derive(Default) -> default member initializers'),
+    ('`BusyPoll`', 'configuration.rs:32-42', h(CF, r'^struct BusyPoll \{'), A,
+     'enum with data -> struct {`Kind`, `std::chrono::microseconds`} with factories `Never()`, `Always()`, `Until(d)`'),
+    ('`BusyPoll::from`', 'configuration.rs:45-50', h(CF, r'static BusyPoll from\('), A, '`From<Option<Duration>>` -> static `from`'),
+    ('`Configuration::new`', 'configuration.rs:55-57', h(CF, r'Configuration\(\) = default;'), P, 'C++: Configuration'),
+    ('`Configuration::set_trace_buffer_manager`', 'configuration.rs:60-66', h(CF, r'set_trace_buffer_manager\('), A, 'by-value builder -> rvalue-qualified member'),
+    ('`Configuration::set_busy_poll`', 'configuration.rs:69-72', h(CF, r'Configuration&& set_busy_poll\('), A, 'by-value builder -> rvalue-qualified member'),
+    ('everything else in configuration.rs', '-', '-', O, 'not needed by the five modules (`configuration_default_test`)'),
+]
+lean.append(('configuration.rs', 'port/include/kimojio/configuration.hpp.', rows))
+
+TRC_ = 'tracing.hpp'
+rows = [
+    ('`EventEnvelope`', 'tracing.rs:8-15', h(TRC_, r'^struct EventEnvelope \{'), P, ''),
+    ('`Events`', 'tracing.rs:18-75', j(h(TRC_, r'^namespace events \{'), h(TRC_, r'^using Events =')), A,
+     'enum -> `std::variant` of structs in `namespace events`; `TlsError` (cfg(feature="tls")) omitted; C++: events, Events'),
+    ('`TraceConfiguration`', 'tracing.rs:80-83', h(TRC_, r'^class TraceConfiguration \{'), A, 'trait -> abstract class; `Send` bound not expressed'),
+    ('`TraceConfiguration::trace`', 'tracing.rs:82', h(TRC_, r'virtual void trace\('), A, '`&self` -> non-const virtual'),
+    ('everything else in tracing.rs', '-', '-', O, 'only `Events::TlsError` (cfg(feature="tls"))'),
+]
+lean.append(('tracing.rs', 'port/include/kimojio/tracing.hpp.', rows))
+
+US = 'uring_stats.hpp'
+rows = [
+    ('`URingStats`', 'uring_stats.rs:13-26', h(US, r'^struct URingStats \{'), A, '`Cell<u64>` -> `std::uint64_t` (owner thread only)'),
+    ('`URingStats::new`', 'uring_stats.rs:30-32', h(US, r'^struct URingStats \{'), P, 'C++: URingStats (default member initializers)'),
+    ('`URingStats::increment_in_flight_io`', 'uring_stats.rs:35-40', h(US, r'void increment_in_flight_io\('), P, '#[inline(always)] dropped'),
+    ('`URingStats::decrement_in_flight_io`', 'uring_stats.rs:43-45', h(US, r'void decrement_in_flight_io\('), P, '#[inline(always)] dropped'),
+    ('`URingStats::increment_in_flight_io_poll`', 'uring_stats.rs:48-54', h(US, r'void increment_in_flight_io_poll\('), P, '#[inline(always)] dropped'),
+    ('`URingStats::decrement_in_flight_io_poll`', 'uring_stats.rs:57-60', h(US, r'void decrement_in_flight_io_poll\('), P, '#[inline(always)] dropped'),
+    ('`URingStats::increment_tasks_polled_io`', 'uring_stats.rs:63-65', h(US, r'void increment_tasks_polled_io\('), P, '#[inline(always)] dropped'),
+    ('`URingStats::increment_tasks_polled_cpu`', 'uring_stats.rs:68-70', h(US, r'void increment_tasks_polled_cpu\('), P, '#[inline(always)] dropped'),
+    ('everything else in uring_stats.rs', '-', '-', O, 'nothing else (derive(Clone) is the implicit copy)'),
+]
+lean.append(('uring_stats.rs', 'port/include/kimojio/uring_stats.hpp.', rows))
+
+RHH, RHC = 'runtime_handle.hpp', 'runtime_handle.cpp'
+rows = [
+    ('`RuntimeHandle`', 'runtime_handle.rs:43-45', h(RHH, r'^class RuntimeHandle \{'), A,
+     '`MessagePipe<RuntimeServerRequestEnvelope, ()>` -> the client `OwnedFd`; Clone -> copy constructor (dup)'),
+    ('`RuntimeHandle::new`', 'runtime_handle.rs:48-52', h(RHH, r'explicit RuntimeHandle\(OwnedFd client_pipe\)'), P, 'C++: RuntimeHandle'),
+    ('`RuntimeHandle::into_inner`', 'runtime_handle.rs:54-56', h(RHH, r'OwnedFd into_inner\(\) &&'), P, ''),
+    ('`RuntimeHandle::close_sync`', 'runtime_handle.rs:95-98', j(h(RHH, r'void close_sync\(\) const;'), s(RHC, r'^void RuntimeHandle::close_sync\(\) const')), A,
+     'sends the `Shutdown` tag word with `send(MSG_NOSIGNAL)` instead of a boxed envelope pointer; errors ignored as in Rust'),
+    ('`RuntimeServerRequestEnvelope`', 'runtime_handle.rs:162-165', h(RHH, r'^enum class RuntimeServerRequestEnvelope'), A,
+     'only `Shutdown` (a 64-bit tag word); `Open(OpenRequest)` not ported'),
+    ('`schedule_runtime_server`', 'runtime_handle.rs:269-276', j(h(RHH, r'^void schedule_runtime_server\('), s(RHC, r'^void schedule_runtime_server\(')), P, ''),
+    ('`runtime_server`', 'runtime_handle.rs:278-288', j(s(RHC, r'^Async<Result<void, Errno>> runtime_server\('), s(RHC, r'^class RecvMessageFuture \{')), A,
+     'coroutine; `MessagePipe::recv_message` -> `RecvMessageFuture` (reads one tag word); Open requests not ported; C++: runtime_server, RecvMessageFuture'),
+    ('everything else in runtime_handle.rs', '-', '-', O,
+     'not needed by the five modules (`open_channel*`, `RuntimeClientPipe*`, `OpenRequest*`, `create_open_request`, `invoke_loop`, tests)'),
+]
+lean.append(('runtime_handle.rs', 'port/include/kimojio/runtime_handle.hpp, port/src/runtime_handle.cpp.', rows))
+
+OH, OC = 'operations.hpp', 'operations.cpp'
+rows = [
+    ('`write`', 'operations.rs:614-616', j(h(OH, r'^UsizeFuture write\('), s(OC, r'^UsizeFuture write\(')), A,
+     'returns `UsizeFuture` directly (Rust: `ErrnoOrFuture` via `write_with_deadline`, not ported)'),
+    ('`write_with_timeout`', 'operations.rs:652-666', j(h(OH, r'^UsizeFuture write_with_timeout\('), s(OC, r'^UsizeFuture write_with_timeout\(')), A,
+     '`&impl AsFd` -> `BorrowedFd`; `&[u8]` -> `std::span<const char>`; `Duration` -> `std::chrono::nanoseconds`'),
+    ('`read`', 'operations.rs:829-831', j(h(OH, r'^UsizeFuture read\('), s(OC, r'^UsizeFuture read\(')), P, ''),
+    ('`read_with_timeout`', 'operations.rs:867-881', j(h(OH, r'^UsizeFuture read_with_timeout\('), s(OC, r'^UsizeFuture read_with_timeout\(')), A,
+     '`&impl AsFd` -> `BorrowedFd`; `&mut [u8]` -> `std::span<char>`'),
+    ('`close`', 'operations.rs:930-935', j(h(OH, r'^UnitFuture close\('), s(OC, r'^UnitFuture close\(')), P, '`ManuallyDrop` -> `into_raw_fd()`'),
+    ('`nop`', 'operations.rs:943-945', j(h(OH, r'^UnitFuture nop\(\);'), s(OC, r'^UnitFuture nop\(\) \{')), P, ''),
+    ('`yield_io`', 'operations.rs:991-995', j(h(OH, r'^SetYieldCpuFuture yield_io\(\);'), s(OC, r'^SetYieldCpuFuture yield_io\(\)')), P, ''),
+    ('`yield_cpu`', 'operations.rs:1004-1008', j(h(OH, r'^SetYieldCpuFuture yield_cpu\(\);'), s(OC, r'^SetYieldCpuFuture yield_cpu\(\)')), P, ''),
+    ('`YieldFutureState`', 'operations.rs:1011-1016', h(OH, r'^enum class YieldFutureState'), P, ''),
+    ('`SetYieldCpuFuture`', 'operations.rs:1018-1020', h(OH, r'^class SetYieldCpuFuture \{'), P, ''),
+    ('`SetYieldCpuFuture::poll`', 'operations.rs:1025-1052', j(h(OH, r'Poll<void> poll\(Context& cx\);'), s(OC, r'^Poll<void> SetYieldCpuFuture::poll\(')), A,
+     'panic!("Task aborted") -> throws kimojio::TaskAborted; other panic -> kimojio::Panic'),
+    ('`SetYieldCpuFuture::is_terminated`', 'operations.rs:1056-1058', h(OH, r'bool is_terminated\(\) const', after=r'^class SetYieldCpuFuture'), P, ''),
+    ('`sleep`', 'operations.rs:1066-1080', j(h(OH, r'^SleepFuture sleep\('), s(OC, r'^SleepFuture sleep\(')), A,
+     '`Box<Timespec>` -> `BoxAnyOf<Timespec>` owned by the Completion'),
+    ('`SleepFuture`', 'operations.rs:1083-1086', h(OH, r'^class SleepFuture \{'), P, ''),
+    ('`SleepFuture::cancel`', 'operations.rs:1090-1092', h(OH, r'void cancel\(\) const', after=r'^class SleepFuture'), P, ''),
+    ('`SleepFuture::poll`', 'operations.rs:1098-1107', j(h(OH, r'Poll<Result<void, Errno>> poll\(Context& cx\);', after=r'^class SleepFuture'), s(OC, r'^Poll<Result<void, Errno>> SleepFuture::poll\(')), A,
+     'panic -> throws kimojio::Panic'),
+    ('`SleepFuture::is_terminated`', 'operations.rs:1111-1113', h(OH, r'bool is_terminated\(\) const', after=r'^class SleepFuture'), P, ''),
+    ('`write_event`', 'operations.rs:1148-1152', j(h(OH, r'^void write_event\('), s(OC, r'^void write_event\(')), A, '`unwrap` -> `get_current_task()` (throws kimojio::Panic)'),
+    ('`TaskIdentity`', 'operations.rs:1169-1176', h(OH, r'^struct TaskIdentity \{'), P, ''),
+    ('`task_identity`', 'operations.rs:1182-1202', j(h(OH, r'^TaskIdentity task_identity\(\);'), s(OC, r'^TaskIdentity task_identity\(\)')), P, ''),
+    ('`get_activity_id`', 'operations.rs:1209-1212', j(h(OH, r'^Uuid get_activity_id\(\);'), s(OC, r'^Uuid get_activity_id\(\)')), P, ''),
+    ('`get_tenant_id`', 'operations.rs:1219-1222', j(h(OH, r'^Uuid get_tenant_id\(\);'), s(OC, r'^Uuid get_tenant_id\(\)')), P, ''),
+    ('`set_activity_id_and_tenant_id`', 'operations.rs:1228-1231', j(h(OH, r'^void set_activity_id_and_tenant_id\('), s(OC, r'^void set_activity_id_and_tenant_id\(')), P, ''),
+    ('`set_high_priority`', 'operations.rs:1236-1244', j(h(OH, r'^void set_high_priority\('), s(OC, r'^void set_high_priority\(')), A,
+     '`unwrap` -> `get_current_task()` (throws kimojio::Panic)'),
+    ('`spawn_task`', 'operations.rs:1248-1259', h(OH, r'spawn_task\(Fut future\) \{'), P, ''),
+    ('`TaskHandle`', 'operations.rs:1262-1266', h(OH, r'^class TaskHandle \{'), A, 'pin_project struct -> move-only class; `is_complete()` added'),
+    ('`TaskHandle::new`', 'operations.rs:1270-1275', h(OH, r'explicit TaskHandle\(Rc<Task> task\)'), P, 'C++: TaskHandle'),
+    ('`TaskHandle::wait`', 'operations.rs:1278-1280', h(OH, r'TaskWaitFuture wait\(\) const'), P, ''),
+    ('`TaskHandle::abort`', 'operations.rs:1285-1288', h(OH, r'void abort\(\) const \{'), P, ''),
+    ('`TaskHandle::is_terminated`', 'operations.rs:1295-1297', h(OH, r'bool is_terminated\(\) const', after=r'^class TaskHandle \{'), P, ''),
+    ('`TaskHandle::poll`', 'operations.rs:1303-1315', h(OH, r'Poll<Result<T, TaskHandleError>> poll\(Context& cx\)'), A, '`expect("Task result")` -> throws kimojio::Panic'),
+    ('`operations::WaitFuture`', 'operations.rs:1322-1325', h(OH, r'^class TaskWaitFuture \{'), A, 'C++: TaskWaitFuture (name clash with async_event WaitFuture)'),
+    ('`operations::WaitFuture::new`', 'operations.rs:1329-1332', h(OH, r'explicit TaskWaitFuture\(Rc<Task> task\)'), P, 'C++: TaskWaitFuture'),
+    ('`operations::WaitFuture::is_terminated`', 'operations.rs:1336-1338', h(OH, r'bool is_terminated\(\) const', after=r'^class TaskWaitFuture'), P, ''),
+    ('`operations::WaitFuture::poll`', 'operations.rs:1344-1350', h(OH, r'Poll<Result<void, CanceledError>> poll\(Context& cx\)', after=r'^class TaskWaitFuture'), P, ''),
+    ('`shutdown_loop`', 'operations.rs:1357-1360', j(h(OH, r'^void shutdown_loop\(\);'), s(OC, r'^void shutdown_loop\(\)')), P, ''),
+    ('`io_scope_cancel`', 'operations.rs:1448-1456', j(h(OH, r'^void io_scope_cancel\(\);'), s(OC, r'^void io_scope_cancel\(\) \{')), P, ''),
+    ('`io_scope_cancel_and_wait_internal`', 'operations.rs:1471-1506', j(h(OH, r'^void io_scope_cancel_and_wait_internal\('), s(OC, r'^void io_scope_cancel_and_wait_internal\(')), P,
+     'declared in the header (used by the template `IoScopeFuture`)'),
+    ('`io_scope`', 'operations.rs:1512-1528', j(h(OH, r'^IoScopeFuture<F> io_scope\('), h(OH, r'^class IoScopeFuture \{')), A,
+     '`AsyncFnOnce` + `.map(..)` -> takes the future, returns `IoScopeFuture`; C++: io_scope, IoScopeFuture'),
+    ('`CatchUnwindFuture`', 'operations.rs:1532-1535', h(OH, r'Poll<future_output_t<F>> poll\(Context& cx\) \{', after=r'^class IoScopeFuture'), A,
+     'folded into `IoScopeFuture::poll` (`try`/`catch (...)`); C++: CatchUnwindFuture'),
+    ('`CatchUnwindFuture::poll`', 'operations.rs:1541-1548', h(OH, r'Poll<future_output_t<F>> poll\(Context& cx\) \{', after=r'^class IoScopeFuture'), A,
+     '`catch_unwind` -> `try`/`catch (...)`, rethrown after the scope is closed'),
+    ('`retain_incomplete`', 'operations.rs:1551-1568', s(OC, r'^void retain_incomplete\('), P, '`swap_remove` -> swap with back + `pop_back`'),
+    ('everything else in operations.rs', '-', '-', O,
+     'not needed by the five modules (file/socket operations, `*_with_deadline`, `ErrnoOrFuture`, `submit`, `with_timeout_warning`, `log`, `kernel_version`, `io_scope_drain_futures*`, `inject_fault`, tests)'),
+]
+lean.append(('operations.rs', 'port/include/kimojio/operations.hpp, port/src/operations.cpp (only the functions present there).', rows))
+
+
+# ================================================================ render
+def esc(x):
+    return x.replace('|', '\\|')
+
+
+def render_table(rows):
+    out = ['| Rust item | Rust lines | C++ place | Status | Notes |', '|---|---|---|---|---|']
+    for item, rl, cpp, st, notes in rows:
+        out.append('| %s | %s | %s | %s | %s |' % (item, rl, cpp, st, esc(notes)))
+    return '\n'.join(out)
+
+
+def counts(rows):
+    c = {P: 0, A: 0, O: 0}
+    for r in rows:
+        c[r[3]] += 1
+    return c
+
+
+doc = []
+doc.append('''# Porting table
+
+Every item of the five ported Rust modules of kimojio
+([qbradley/kimojio-rs](https://github.com/qbradley/kimojio-rs) at commit
+`35865d7d87d2d2f5bc7cf03d9a5c10a7a9fec88f`, files under `kimojio/src/`) with its
+C++ counterpart, then the items of the files they lean on that were ported.
+
+Columns:
+
+- **Rust item**: `Type::method`, a free item, or a test name. Closures are not rows,
+  except the four entries of `task_ref.rs`'s `VTABLE` (one row).
+- **Rust lines**: `file.rs:start-end` in `kimojio/src/` at the commit above (from the
+  `fn`/`struct`/... line to its closing line; attributes and doc comments excluded).
+- **C++ place**: `path:start-end` from the line where the C++ definition (or
+  declaration) starts to the line where it ends; `header; source` when declared in a
+  header and defined in a `.cpp`. Tests: the TEST_CASE line (and the coroutine body
+  when the Rust test is an `async fn`). `-`: no counterpart.
+- **Status**: `ported` (same structure and behaviour), `adapted` (same role, with the
+  difference given in Notes), `omitted` (no counterpart; Notes say why).
+- **Notes**: `C++: name` gives the C++ name where it differs from the Rust one.
+
+C++-only tests (no Rust counterpart) are not listed.
+
+`python3 ci/check_porting.py PORTING.md` checks every `C++ place` (file exists, range
+inside the file, name on one of its first lines) and, when the Rust mirror is present,
+every `Rust lines` reference.
+''')
+
+summary = []
+for title, where, rows in tables:
+    doc.append('## %s\n\n%s\n\n%s\n' % (title, where, render_table(rows)))
+    summary.append((title, len(rows), counts(rows)))
+doc.append('## Lean-on files\n\nOnly the items that were ported or adapted, plus one row for the rest of each file.\n')
+for title, where, rows in lean:
+    doc.append('### %s\n\n%s\n\n%s\n' % (title, where, render_table(rows)))
+    summary.append((title, len(rows), counts(rows)))
+
+text = '\n'.join(doc)
+# Demote headings one level: the table is a section of PORTING.md.
+text = re.sub(r'^(#+) ', lambda m: '#' + m.group(1) + ' ', text, flags=re.M)
+BEGIN = '<!-- item table: generated by ci/porting/gen_table.py, do not edit by hand -->'
+END = '<!-- end of item table -->'
+path = os.path.join(ROOT, 'PORTING.md')
+with open(path) as f:
+    current = f.read()
+start, end = current.index(BEGIN) + len(BEGIN), current.index(END)
+with open(path, 'w') as f:
+    f.write(current[:start] + '\n' + text.strip() + '\n' + current[end:])
+for title, n, c in summary:
+    print('%-22s %3d rows  ported %3d  adapted %3d  omitted %3d' % (title, n, c[P], c[A], c[O]))
