@@ -76,7 +76,7 @@ TEST_CASE("io_uring_setup refused with ENOSYS, EPERM or ENOMEM: Runtime throws s
 namespace {
 Async<void> submission_queue_full_body() {
     co_await kimojio::yield_io();  // let the runtime server start its read first
-    std::uint64_t baseline = kimojio::TaskState::get()->stats.in_flight_io;
+    std::uint64_t baseline = test_support::user_in_flight_io();
     test_support::JoinAll<kimojio::UnitFuture> join;
     // more entries than the ring's 128 submission slots, all pushed in one poll
     for (int i = 0; i < 3 * static_cast<int>(kimojio::IO_URING_SUBMISSION_ENTRIES); ++i) {
@@ -86,7 +86,7 @@ Async<void> submission_queue_full_body() {
     for (auto& nop : join.futures) {
         CHECK(nop.is_terminated());
     }
-    CHECK(kimojio::TaskState::get()->stats.in_flight_io == baseline);
+    CHECK(test_support::user_in_flight_io() == baseline);
 }
 }  // namespace
 

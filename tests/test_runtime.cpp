@@ -154,7 +154,7 @@ Async<void> test_in_flight_io_accounting_with_linked_timeouts() {
     // Yield once so the runtime-server task starts its read, establishing the
     // steady-state baseline for in_flight_io.
     (co_await kimojio::sleep(1ms)).value();
-    std::uint64_t baseline = TaskState::get()->stats.in_flight_io;
+    std::uint64_t baseline = test_support::user_in_flight_io();
 
     for (int round = 0; round < 200; ++round) {
         std::vector<kimojio::OwnedFd> writers;
@@ -173,7 +173,7 @@ Async<void> test_in_flight_io_accounting_with_linked_timeouts() {
     // One more event-loop iteration to drain any trailing CQEs.
     (co_await kimojio::sleep(1ms)).value();
 
-    std::uint64_t after = TaskState::get()->stats.in_flight_io;
+    std::uint64_t after = test_support::user_in_flight_io();
     CHECK_MESSAGE(after == baseline, "in_flight_io drifted after linked-timeout operations");
 }
 

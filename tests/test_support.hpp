@@ -43,6 +43,12 @@ struct JoinAll {
     }
 };
 
+// in_flight_io without the runtime's own eventfd read (armed whenever the loop slept).
+inline std::uint64_t user_in_flight_io() {
+    auto task_state = kimojio::TaskState::get();
+    return task_state->stats.in_flight_io - (task_state->foreign_wake_read_armed ? 1 : 0);
+}
+
 // Runs `body` as the main task of a fresh Runtime on this thread and rethrows
 // anything it threw. Fails the test if the runtime was shut down first.
 template <class F>

@@ -90,9 +90,9 @@ TEST_CASE("create_waker holds one Rc per waker; wake consumes it, drop releases 
     Rc<Task> task = ts.schedule_new(test_support::FlagFuture{&never}, Uuid::nil(), Uuid::nil());
     std::size_t base = Rc<Task>::strong_count(task);
     {
-        Waker w = kimojio::create_waker(task);
+        Waker w = kimojio::rc_waker::create_waker(task);
         CHECK(Rc<Task>::strong_count(task) == base + 1);
-        CHECK(w.vtable() == &kimojio::task_ref_vtable());
+        CHECK(w.vtable() == &kimojio::rc_waker::task_ref_vtable());
         CHECK(w.data() == Rc<Task>::as_ptr(task));
         Waker clone = w;
         CHECK(Rc<Task>::strong_count(task) == base + 2);
@@ -106,14 +106,14 @@ TEST_CASE("wake_task uses the given TaskState for kimojio wakers and wake_by_ref
     Rc<Task> task = ts.schedule_new(test_support::FlagFuture{&never}, Uuid::nil(), Uuid::nil());
     ts.fill_ready_task_list_io.clear();
     task->set_state(TaskReadyState::Suspend);
-    Waker w = kimojio::create_waker(task);
-    kimojio::wake_task(ts, w);
+    Waker w = kimojio::rc_waker::create_waker(task);
+    kimojio::rc_waker::wake_task(ts, w);
     CHECK(task->get_state() == TaskReadyState::Ready);
     CHECK(ts.fill_ready_task_list_io.size() == 1);
 
     Counts counts;
     Waker foreign = counting_waker(counts);
-    kimojio::wake_task(ts, foreign);
+    kimojio::rc_waker::wake_task(ts, foreign);
     CHECK(counts.wakes_by_ref == 1);
 }
 
@@ -129,7 +129,7 @@ kimojio::Async<void> waker_outlives_task_body(std::optional<Waker>* saved, Rc<Ta
     // the child completed and was removed from the task table; a waker made now outlives it
     REQUIRE(child_task->operator->() != nullptr);
     CHECK((*child_task)->get_state() == TaskReadyState::Complete);
-    Waker stale = kimojio::create_waker(*child_task);
+    Waker stale = kimojio::rc_waker::create_waker(*child_task);
     stale.wake_by_ref();  // schedule_io of a Complete task: no-op
     std::move(stale).wake();
     CHECK(!TaskState::get()->any_ready());

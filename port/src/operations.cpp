@@ -3,7 +3,7 @@
 #include "kimojio/operations.hpp"
 
 #include "kimojio/runtime.hpp"
-#include "kimojio/task_ref.hpp"
+#include "kimojio/index_waker.hpp"
 
 namespace kimojio {
 

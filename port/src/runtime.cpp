@@ -6,7 +6,8 @@
 
 #include <cstdio>
 
-#include "kimojio/task_ref.hpp"
+#include "kimojio/foreign_wake.hpp"
+#include "kimojio/index_waker.hpp"
 
 namespace kimojio {
 
@@ -32,7 +33,7 @@ TaskStateCellRef poll_task(Rc<Task> task, TaskStateCellRef task_state) {
 
     bool complete;
     {
-        Waker waker = create_waker(task);
+        Waker waker = create_waker(task->task_index);
         Context context = Context::from_waker(waker);
         if (task->poll(context).is_pending()) {
             // tasks that return Pending lose their high_priority bit
@@ -81,6 +82,11 @@ TaskStateCellRef process_completions(TaskStateCellRef task_state, RingEventTrace
         void* user_data_ptr = reinterpret_cast<void*>(static_cast<std::uintptr_t>(cqe->user_data));
         // if user_data is null, then this is a timeout completion, we need to skip it
         if (user_data_ptr == nullptr) {
+            continue;
+        }
+        // Phase 2: the eventfd read that woke a sleeping loop; the next sleep re-arms it.
+        if (cqe->user_data == FOREIGN_WAKE_USER_DATA) {
+            task_state->foreign_wake_read_armed = false;
             continue;
         }
         Rc<Completion> pool_handle = Rc<Completion>::from_raw(static_cast<const Completion*>(user_data_ptr));
@@ -175,11 +181,31 @@ TaskStateCellRef submit_and_complete_io(TaskStateCellRef task_state, bool busy_p
         // completions out of the kernel and then process the ready tasks along
         // with the new completions and tasks woken up by those completions
         bool no_wait = busy_poll || iopoll || any_ready || in_flight_io_poll > 0;
+        // Phase 2: before blocking, tell foreign wakers to write the eventfd (see
+        // kimojio/foreign_wake.hpp); if a foreign wake is already pending, do not block.
+        ForeignWakeQueue* queue = iopoll ? nullptr : state.foreign_wake_queue;
+        bool announced_sleep = false;
+        if (!no_wait && queue != nullptr) {
+            if (!state.foreign_wake_read_armed) {
+                arm_foreign_wake_read(state);
+            }
+            announced_sleep = queue->prepare_to_sleep();
+            no_wait = !announced_sleep;
+        }
         std::size_t want = no_wait ? 0 : 1;
         EnterStats& enter_stats = no_wait ? state.enter_stats : state.enter_stats_wait;
 
         enter_stats.start();
-        std::size_t submitted = ring.submit_and_wait(want);
+        std::size_t submitted;
+        try {
+            submitted = ring.submit_and_wait(want);
+        } catch (...) {
+            if (announced_sleep) queue->woke_up();
+            throw;
+        }
+        if (announced_sleep) {
+            queue->woke_up();
+        }
         enter_stats.stop();
 
         // do not double count the submissions
@@ -193,6 +219,29 @@ TaskStateCellRef submit_and_complete_io(TaskStateCellRef task_state, bool busy_p
         task_state = process_completions(std::move(task_state), *tracing_info);
     }
 
+    return task_state;
+}
+
+void arm_foreign_wake_read(TaskState& task_state) {
+    ForeignWakeQueue& queue = *task_state.foreign_wake_queue;
+    SQE entry{};
+    io_uring_prep_read(&entry, queue.eventfd(), queue.eventfd_buffer(), sizeof(std::uint64_t), 0);
+    io_uring_sqe_set_data64(&entry, FOREIGN_WAKE_USER_DATA);
+    task_state.submit(std::span<const SQE>(&entry, 1));
+    task_state.stats.increment_in_flight_io(1);
+    task_state.foreign_wake_read_armed = true;
+}
+
+TaskStateCellRef drain_foreign_wakes(TaskStateCellRef task_state) {
+    ForeignWakeQueue* queue = task_state->foreign_wake_queue;
+    if (queue != nullptr) {
+        queue->drain([&](std::uint16_t task_index) {
+            // As a local wake: a stale index is a no-op, a reused one a spurious wake.
+            if (std::optional<Rc<Task>> task = task_state->get_task_by_index(task_index)) {
+                task_state->schedule_io(std::move(*task));
+            }
+        });
+    }
     return task_state;
 }
 
@@ -278,15 +327,39 @@ void drop_all_tasks(TaskStateCellRef task_state) noexcept {
     }
 }
 
-Runtime::Runtime(std::uint8_t thread_index, Configuration configuration) {
-    auto [server, client] = bipipe();
-    TaskStateCellRef task_state = TaskState::get();
-    task_state->trace_buffer.thread_idx = thread_index;
-    task_state->trace_buffer.trace_configuration = std::move(configuration.trace_buffer_manager);
-    busy_poll = configuration.busy_poll;
-    server_pipe = std::move(server);
-    client_pipe = std::move(client);
+Runtime::Runtime(std::uint8_t thread_index, Configuration configuration)
+    : thread_index(thread_index), foreign_wake_queue(std::make_unique<ForeignWakeQueue>()) {
+    // Registry first: it refuses 255 and an index a live runtime already uses.
+    ForeignWakeRegistry::register_(thread_index, foreign_wake_queue.get());
+    try {
+        set_kimojio_thread_index(thread_index);
+        try {
+            auto [server, client] = bipipe();
+            TaskStateCellRef task_state = TaskState::get();
+            task_state->trace_buffer.thread_idx = thread_index;
+            task_state->trace_buffer.trace_configuration = std::move(configuration.trace_buffer_manager);
+            busy_poll = configuration.busy_poll;
+            server_pipe = std::move(server);
+            client_pipe = std::move(client);
+        } catch (...) {
+            reset_kimojio_thread_index();
+            throw;
+        }
+    } catch (...) {
+        ForeignWakeRegistry::unregister(thread_index);
+        throw;
+    }
 }
+
+Runtime::~Runtime() {
+    // Close the slot and wait out foreign wakers in flight; only then may the queue
+    // (and its eventfd) go: no write ever reaches a closed or recycled descriptor.
+    ForeignWakeRegistry::unregister(thread_index);
+    foreign_wake_queue.reset();
+    reset_kimojio_thread_index();
+}
+
+ForeignWakeStats Runtime::foreign_wake_stats() const { return foreign_wake_queue->stats(); }
 
 RuntimeHandle Runtime::get_handle() const { return RuntimeHandle(client_pipe.try_clone()); }
 

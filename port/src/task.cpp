@@ -7,7 +7,7 @@
 #include <system_error>
 
 #include "kimojio/runtime.hpp"
-#include "kimojio/task_ref.hpp"
+#include "kimojio/index_waker.hpp"
 #include "kimojio/task_state_cell.hpp"
 #include "kimojio/timer.hpp"
 
@@ -273,6 +273,16 @@ void TaskState::schedule_io_internal(Rc<Task> task) {
     } else {
         fill_ready_task_list_io.push_back(std::move(task));
     }
+}
+
+std::optional<Rc<Task>> TaskState::get_task_by_index(std::uint16_t task_index) const {
+    if (task_index == 0) {
+        return std::nullopt;
+    }
+    if (const Rc<Task>* task = tasks.get(Index::from(task_index))) {
+        return *task;
+    }
+    return std::nullopt;
 }
 
 void TaskState::schedule_io(Rc<Task> task) {

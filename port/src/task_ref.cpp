@@ -4,7 +4,7 @@
 #include "kimojio/task.hpp"
 #include "kimojio/task_state_cell.hpp"
 
-namespace kimojio {
+namespace kimojio::rc_waker {
 
 namespace {
 Rc<Task> clone_waker_task(const void* task);
@@ -77,4 +77,4 @@ Waker create_waker(Rc<Task> task) {
 
 const RawWakerVTable& task_ref_vtable() { return VTABLE; }
 
-}  // namespace kimojio
+}  // namespace kimojio::rc_waker

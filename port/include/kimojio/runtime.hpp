@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "kimojio/configuration.hpp"
+#include "kimojio/foreign_wake.hpp"
 #include "kimojio/owned_fd.hpp"
 #include "kimojio/runtime_handle.hpp"
 #include "kimojio/task.hpp"
@@ -36,6 +37,14 @@ TaskStateCellRef submit_and_complete_io_all(TaskStateCellRef task_state, bool bu
 // heart of the event loop to pass incoming IOs to the kernel and extract
 // completed IOs from the kernel.
 TaskStateCellRef submit_and_complete_io(TaskStateCellRef task_state, bool busy_poll, bool iopoll);
+
+// Phase 2: queue the read of the runtime's eventfd (owner thread).
+void arm_foreign_wake_read(TaskState& task_state);
+
+// Phase 2, the drain point of each loop iteration (after completions are processed,
+// before the cohort is prepared): schedule every task a foreign thread woke, in
+// ascending task index. Owner thread.
+TaskStateCellRef drain_foreign_wakes(TaskStateCellRef task_state);
 
 // Adapted teardown of block_on (Rust: mem::take of the TaskState). See PORTING.md "teardown".
 void drop_all_tasks(TaskStateCellRef task_state) noexcept;
@@ -71,10 +80,19 @@ private:
 
 class Runtime {
 public:
-    // Throws std::system_error if io_uring is unavailable or refused.
+    // Throws std::system_error if io_uring is unavailable or refused,
+    // std::invalid_argument for thread index 255, and std::runtime_error if a live
+    // runtime already uses `thread_index` or this thread already has a Runtime.
     Runtime(std::uint8_t thread_index, Configuration configuration);
+    Runtime(const Runtime&) = delete;
+    Runtime& operator=(const Runtime&) = delete;
+    // On the thread that created it. Wakers of its tasks become no-ops.
+    ~Runtime();
 
     RuntimeHandle get_handle() const;
+
+    // Counters of the foreign-wake path (any thread).
+    ForeignWakeStats foreign_wake_stats() const;
 
     // Runs the given future until completion.
     // Returns nullopt if shutdown_loop() is called.
@@ -86,6 +104,12 @@ public:
         static_assert(sizeof(Fut) <= MAX_TASK_STACK_SIZE, "main future is larger than MAX_TASK_STACK_SIZE");
 
         TaskStateCellRef task_state = TaskState::get();
+        // Not in Rust: the fresh TaskState of a second block_on keeps this runtime's
+        // thread index, and foreign wakes left from an earlier run are dropped (their
+        // tasks are gone).
+        task_state->trace_buffer.thread_idx = thread_index;
+        foreign_wake_queue->drain([](std::uint16_t) {});
+        task_state->foreign_wake_queue = foreign_wake_queue.get();
 
         // Set a new activity_id for each runtime thread
         Uuid activity_id = Uuid::new_v4();
@@ -114,6 +138,9 @@ public:
                             (busy_poll.kind == BusyPoll::Kind::Until && Timer::ticks() <= cool_down_time);
 
                 task_state = submit_and_complete_io_all(std::move(task_state), busy);
+
+                // The drain point: tasks woken from other threads join this cohort.
+                task_state = drain_foreign_wakes(std::move(task_state));
 
                 task_state->prepare_cohort();
                 while (std::optional<Rc<Task>> ready = task_state->get_ready()) {
@@ -145,6 +172,8 @@ public:
     }
 
 private:
+    std::uint8_t thread_index;
+    std::unique_ptr<ForeignWakeQueue> foreign_wake_queue;
     BusyPoll busy_poll;
     OwnedFd server_pipe;
     OwnedFd client_pipe;

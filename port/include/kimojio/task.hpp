@@ -34,6 +34,10 @@ namespace kimojio {
 
 class TaskStateCell;
 class TaskStateCellRef;
+class ForeignWakeQueue;
+
+// user_data of the eventfd read that wakes a sleeping loop (never a Completion pointer).
+inline constexpr std::uint64_t FOREIGN_WAKE_USER_DATA = 1;
 
 // Rust's panic!: an error in the runtime's own invariants or a misuse of its API.
 class Panic : public std::logic_error {
@@ -362,6 +366,11 @@ public:
     // events or immediately terminate.
     bool keep_running = true;
 
+    // Phase 2 (not in Rust): the pending set of the Runtime running block_on on this
+    // thread (null outside block_on), and whether its eventfd read is in the ring.
+    ForeignWakeQueue* foreign_wake_queue = nullptr;
+    bool foreign_wake_read_armed = false;
+
     // Borrows this thread's TaskState (created on first use; throws std::system_error
     // if io_uring is unavailable).
     static TaskStateCellRef get();
@@ -403,6 +412,8 @@ public:
         return task;
     }
 
+    // Phase 1: the live task with this index, if any (index 0 is never a task).
+    std::optional<Rc<Task>> get_task_by_index(std::uint16_t task_index) const;
     void schedule_io(Rc<Task> task);
     void schedule_cpu(Rc<Task> task);
     void submit(std::span<const SQE> entries) { ring.submit(entries); }
