@@ -54,13 +54,15 @@ bool ForeignWakeQueue::any_pending() const {
 }
 
 bool ForeignWakeQueue::prepare_to_sleep() {
-    sleeps_.fetch_add(1, sync::memory_order_relaxed);
     // seq_cst store then seq_cst loads: the owner's half of the Dekker pair.
     sleeping_.store(true, sync::memory_order_seq_cst);
     if (any_pending()) {
         sleeping_.store(false, sync::memory_order_relaxed);
         return false;
     }
+    // release, after `sleeping` is set: whoever reads the new count (acquire) knows
+    // the owner is blocked or about to block, so its wake will write the eventfd.
+    sleeps_.fetch_add(1, sync::memory_order_release);
     return true;
 }
 
@@ -74,7 +76,7 @@ ForeignWakeStats ForeignWakeQueue::stats() const {
     return ForeignWakeStats{foreign_wakes_.load(sync::memory_order_relaxed),
                             eventfd_writes_.load(sync::memory_order_relaxed),
                             drained_published_.load(sync::memory_order_relaxed),
-                            sleeps_.load(sync::memory_order_relaxed)};
+                            sleeps_.load(sync::memory_order_acquire)};
 }
 
 namespace {

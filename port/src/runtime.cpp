@@ -361,6 +361,8 @@ Runtime::~Runtime() {
 
 ForeignWakeStats Runtime::foreign_wake_stats() const { return foreign_wake_queue->stats(); }
 
+int Runtime::foreign_wake_eventfd() const { return foreign_wake_queue->eventfd(); }
+
 RuntimeHandle Runtime::get_handle() const { return RuntimeHandle(client_pipe.try_clone()); }
 
 }  // namespace kimojio

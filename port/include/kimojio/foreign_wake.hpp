@@ -42,7 +42,7 @@ struct ForeignWakeStats {
     std::uint64_t foreign_wakes = 0;   // push() calls (one per foreign wake)
     std::uint64_t eventfd_writes = 0;  // eventfd writes those wakes made
     std::uint64_t drained = 0;         // task indexes the owner took from the pending set
-    std::uint64_t sleeps = 0;          // times the owner announced it would block
+    std::uint64_t sleeps = 0;          // times the owner blocked (counted once `sleeping` is set)
 };
 
 // The pending set of one runtime: a 65,536-bit bitmap (one bit per task index) with a

@@ -94,6 +94,9 @@ public:
     // Counters of the foreign-wake path (any thread).
     ForeignWakeStats foreign_wake_stats() const;
 
+    // The eventfd foreign wakes write (diagnostics and tests; closed by ~Runtime).
+    int foreign_wake_eventfd() const;
+
     // Runs the given future until completion.
     // Returns nullopt if shutdown_loop() is called.
     // Returns Err(exception) if the future throws.

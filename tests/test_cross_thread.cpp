@@ -1,0 +1,438 @@
+// Tests of the cross-thread waker (kimojio/index_waker.hpp, kimojio/foreign_wake.hpp):
+// the scenarios of upstream's plan plus ours. Multi-threaded; also run under TSan.
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <mutex>
+#include <new>
+#include <thread>
+#include <vector>
+
+#include "test_support.hpp"
+
+using namespace std::chrono_literals;
+using kimojio::Async;
+using kimojio::Waker;
+
+// Counts heap allocations per thread, to show the foreign path allocates nothing.
+namespace {
+thread_local std::size_t allocations_on_this_thread = 0;
+}
+void* operator new(std::size_t size) {
+    ++allocations_on_this_thread;
+    if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+namespace {
+
+// A gate a foreign thread opens: the task stores its waker first, then checks `open`;
+// the opener sets `open`, then wakes whatever waker is stored (so no wake is missed).
+struct Gate {
+    std::atomic<bool> open{false};
+    std::mutex mutex;
+    std::optional<Waker> waker;
+    std::atomic<int> polls{0};
+
+    void publish(const Waker& w) {
+        std::lock_guard lock(mutex);
+        waker = w;
+    }
+    bool has_waker() {
+        std::lock_guard lock(mutex);
+        return waker.has_value();
+    }
+    void open_and_wake() {
+        open.store(true, std::memory_order_release);
+        std::lock_guard lock(mutex);
+        if (waker) waker->wake_by_ref();
+    }
+};
+
+struct GateFuture {
+    Gate* gate;
+    kimojio::Poll<void> poll(kimojio::Context& cx) {
+        gate->polls.fetch_add(1, std::memory_order_relaxed);
+        gate->publish(cx.waker());
+        if (gate->open.load(std::memory_order_acquire)) return kimojio::Ready;
+        return kimojio::Pending;
+    }
+};
+
+Async<void> wait_gate(Gate* gate) { co_await GateFuture{gate}; }
+
+void wait_until(const std::function<bool()>& done) {
+    while (!done()) std::this_thread::yield();
+}
+
+Waker waker_for(std::uint8_t thread_index, std::uint16_t task_index) {
+    return Waker::from_raw(
+        kimojio::RawWaker{kimojio::pack_waker_data(thread_index, task_index), &kimojio::index_waker_vtable()});
+}
+
+}  // namespace
+
+TEST_CASE("a wake from a thread that never had a runtime resumes the task") {
+    Gate gate;
+    std::uint8_t index_seen_by_waker_thread = 0;
+    std::thread waker_thread([&] {
+        index_seen_by_waker_thread = kimojio::kimojio_thread_index();
+        wait_until([&] { return gate.has_waker(); });
+        gate.open_and_wake();
+    });
+    kimojio::Runtime runtime(0, kimojio::Configuration());
+    auto result = runtime.block_on(wait_gate(&gate));
+    waker_thread.join();
+    REQUIRE(result.has_value());
+    CHECK(index_seen_by_waker_thread == kimojio::NO_THREAD_INDEX);
+    CHECK(runtime.foreign_wake_stats().foreign_wakes == 1);
+    CHECK(runtime.foreign_wake_stats().drained == 1);
+}
+
+TEST_CASE("a foreign wake unblocks a loop sleeping in submit_and_wait, with exactly one eventfd write") {
+    Gate gate;
+    kimojio::Runtime runtime(0, kimojio::Configuration());
+    std::thread waker_thread([&] {
+        wait_until([&] { return gate.has_waker(); });
+        // `sleeps` is counted after the owner set `sleeping`: it is blocked (or about to be).
+        wait_until([&] { return runtime.foreign_wake_stats().sleeps >= 1; });
+        gate.open_and_wake();
+    });
+    auto result = runtime.block_on(wait_gate(&gate));
+    waker_thread.join();
+    REQUIRE(result.has_value());
+    auto stats = runtime.foreign_wake_stats();
+    CHECK(stats.eventfd_writes == 1);
+    CHECK(stats.foreign_wakes == 1);
+    CHECK(stats.sleeps >= 1);
+}
+
+TEST_CASE("a waker cloned on the foreign thread wakes the task; the original is dropped there") {
+    Gate gate;
+    std::thread waker_thread([&] {
+        wait_until([&] { return gate.has_waker(); });
+        std::optional<Waker> original;
+        {
+            std::lock_guard lock(gate.mutex);
+            original = gate.waker;
+        }
+        Waker clone = *original;  // clone on this thread
+        CHECK(clone.will_wake(*original));
+        original.reset();  // drop on this thread
+        gate.open.store(true, std::memory_order_release);
+        std::move(clone).wake();
+    });
+    kimojio::Runtime runtime(0, kimojio::Configuration());
+    auto result = runtime.block_on(wait_gate(&gate));
+    waker_thread.join();
+    REQUIRE(result.has_value());
+}
+
+namespace {
+Async<void> wake_after_complete_body(std::optional<Waker>* saved) {
+    auto child = kimojio::spawn([](std::optional<Waker>* out) -> Async<void> {
+        static const bool ready = true;
+        co_await test_support::FlagFuture{&ready};
+        *out = kimojio::create_waker(kimojio::TaskState::get()->get_current_task()->task_index);
+    }(saved));
+    co_await child;
+    std::thread([&] { (*saved)->wake_by_ref(); }).join();
+    for (int i = 0; i < 3; ++i) co_await kimojio::yield_io();
+}
+}  // namespace
+
+TEST_CASE("a foreign wake of a task that completed is a no-op") {
+    std::optional<Waker> saved;
+    kimojio::Runtime runtime(0, kimojio::Configuration());
+    auto result = runtime.block_on(wake_after_complete_body(&saved));
+    REQUIRE(result.has_value());
+    CHECK(runtime.foreign_wake_stats().foreign_wakes == 1);
+    CHECK(runtime.foreign_wake_stats().drained == 1);  // drained, found no task, nothing scheduled
+}
+
+TEST_CASE("a waker outliving its runtime is a no-op, also after a new runtime takes the index") {
+    std::optional<Waker> saved;
+    {
+        kimojio::Runtime runtime(4, kimojio::Configuration());
+        auto result = runtime.block_on([](std::optional<Waker>* out) -> Async<void> {
+            *out = kimojio::create_waker(kimojio::TaskState::get()->get_current_task()->task_index);
+            co_await kimojio::yield_io();
+        }(&saved));
+        REQUIRE(result.has_value());
+    }
+    saved->wake_by_ref();                                 // this thread has no runtime now
+    std::thread([&] { saved->wake_by_ref(); }).join();  // nor does this one
+    kimojio::Runtime again(4, kimojio::Configuration());
+    std::thread([&] { saved->wake_by_ref(); }).join();  // a spurious wake at most
+    CHECK(again.foreign_wake_stats().foreign_wakes == 1);
+    auto result = again.block_on([]() -> Async<int> {
+        co_await kimojio::yield_io();
+        co_return 3;
+    }());
+    REQUIRE(result.has_value());
+    CHECK(std::move(*result).value() == 3);
+}
+
+namespace {
+struct CountingFuture {
+    std::atomic<bool>* stop;
+    std::atomic<int>* polls;
+    std::mutex* mutex;
+    std::optional<Waker>* slot;
+    kimojio::Poll<void> poll(kimojio::Context& cx) {
+        polls->fetch_add(1, std::memory_order_relaxed);
+        {
+            std::lock_guard lock(*mutex);
+            *slot = cx.waker();
+        }
+        return stop->load(std::memory_order_acquire) ? kimojio::Poll<void>(kimojio::Ready)
+                                                      : kimojio::Poll<void>(kimojio::Pending);
+    }
+};
+Async<void> counting(CountingFuture f) { co_await f; }
+}  // namespace
+
+TEST_CASE("many threads waking one task at once: it runs, at most once per drain, and after the last wake") {
+    std::atomic<bool> stop{false};
+    std::atomic<int> polls{0};
+    std::mutex mutex;
+    std::optional<Waker> slot;  // a std::mutex<std::optional<Waker>> shared by every thread
+    kimojio::Runtime runtime(0, kimojio::Configuration());
+    std::thread coordinator([&] {
+        wait_until([&] {
+            std::lock_guard lock(mutex);
+            return slot.has_value();
+        });
+        std::vector<std::thread> wakers;
+        for (int t = 0; t < 8; ++t) {
+            wakers.emplace_back([&, t] {
+                for (int i = 0; i < 5000; ++i) {
+                    std::lock_guard lock(mutex);
+                    if (i % 3 == t % 3) {
+                        Waker clone = *slot;  // replace the stored waker with a clone now and then
+                        *slot = clone;
+                    }
+                    slot->wake_by_ref();
+                }
+            });
+        }
+        for (auto& w : wakers) w.join();
+        stop.store(true, std::memory_order_release);
+        std::lock_guard lock(mutex);
+        slot->wake_by_ref();
+    });
+    auto result = runtime.block_on(counting(CountingFuture{&stop, &polls, &mutex, &slot}));
+    coordinator.join();
+    REQUIRE(result.has_value());
+    auto stats = runtime.foreign_wake_stats();
+    CHECK(stats.foreign_wakes == 8 * 5000 + 1);
+    // the first poll, then one per drain that found the task; the last wake was seen
+    CHECK(polls.load() >= 2);
+    CHECK(static_cast<std::uint64_t>(polls.load()) <= 1 + stats.drained);
+    CHECK(stats.drained <= stats.foreign_wakes);
+}
+
+namespace {
+Async<int> second_run_waits(Gate* gate) {
+    co_await GateFuture{gate};
+    co_return 2;
+}
+}  // namespace
+
+TEST_CASE("a second block_on on one Runtime still receives foreign wakes") {
+    kimojio::Runtime runtime(6, kimojio::Configuration());
+    auto first = runtime.block_on([]() -> Async<int> { co_return 1; }());
+    REQUIRE(first.has_value());
+    CHECK(kimojio::kimojio_thread_index() == 6);
+    Gate gate;
+    std::thread waker_thread([&] {
+        wait_until([&] { return gate.has_waker(); });
+        gate.open_and_wake();
+    });
+    auto second = runtime.block_on(second_run_waits(&gate));
+    waker_thread.join();
+    REQUIRE(second.has_value());
+    CHECK(std::move(*second).value() == 2);
+}
+
+namespace {
+struct Pair {
+    Gate gates[2];
+};
+Async<void> ping(Pair* pair, int me) {
+    Gate& mine = pair->gates[me];
+    Gate& theirs = pair->gates[1 - me];
+    // publish our waker, wait (polling with short sleeps) until the other side published
+    mine.publish(kimojio::create_waker(kimojio::TaskState::get()->get_current_task()->task_index));
+    while (!theirs.has_waker()) (co_await kimojio::sleep(100us)).value();
+    theirs.open_and_wake();  // a task of one runtime wakes a task of the other
+    co_await GateFuture{&mine};
+}
+}  // namespace
+
+TEST_CASE("two runtimes on two threads wake each other's tasks") {
+    Pair pair;
+    std::optional<kimojio::ForeignWakeStats> stats[2];
+    auto run = [&](int me) {
+        kimojio::Runtime runtime(static_cast<std::uint8_t>(10 + me), kimojio::Configuration());
+        auto result = runtime.block_on(ping(&pair, me));
+        CHECK(result.has_value());
+        stats[me] = runtime.foreign_wake_stats();
+    };
+    std::thread a(run, 0);
+    std::thread b(run, 1);
+    a.join();
+    b.join();
+    for (auto& s : stats) {
+        REQUIRE(s.has_value());
+        CHECK(s->foreign_wakes >= 1);
+    }
+}
+
+TEST_CASE("thread index 255, a taken index, or a second Runtime on one thread is a clear error") {
+    CHECK_THROWS_AS(kimojio::Runtime(255, kimojio::Configuration()), std::invalid_argument);
+    kimojio::Runtime runtime(20, kimojio::Configuration());
+    std::thread([] {
+        CHECK_THROWS_WITH_AS(kimojio::Runtime(20, kimojio::Configuration()),
+                             doctest::Contains("thread index 20 is already used"), std::runtime_error);
+        kimojio::Runtime other(21, kimojio::Configuration());  // a free index works
+        CHECK(kimojio::kimojio_thread_index() == 21);
+    }).join();
+    CHECK_THROWS_WITH_AS(kimojio::Runtime(22, kimojio::Configuration()),
+                         doctest::Contains("already lives on this thread"), std::runtime_error);
+    CHECK(kimojio::kimojio_thread_index() == 20);
+    std::thread([] { kimojio::Runtime reuse(21, kimojio::Configuration()); }).join();  // 21 was released
+}
+
+namespace {
+constexpr int STORM_TASKS = 64;
+constexpr int STORM_THREADS = 8;
+constexpr int STORM_WAKES = 100000;
+
+struct Storm {
+    std::atomic<std::uint64_t> wake_seq[STORM_TASKS] = {};
+    std::atomic<std::uint64_t> seen_seq[STORM_TASKS] = {};
+    std::atomic<std::uint16_t> task_index[STORM_TASKS] = {};
+    std::atomic<int> started{0};
+    std::atomic<bool> threads_done{false};
+    std::atomic<bool> stop{false};
+    std::atomic<std::size_t> foreign_allocations{0};
+};
+
+struct StormFuture {
+    Storm* storm;
+    int i;
+    kimojio::Poll<void> poll(kimojio::Context&) {
+        // acquire: pairs with the waker's release increment made before its wake
+        storm->seen_seq[i].store(storm->wake_seq[i].load(std::memory_order_acquire), std::memory_order_relaxed);
+        return storm->stop.load(std::memory_order_acquire) ? kimojio::Poll<void>(kimojio::Ready)
+                                                           : kimojio::Poll<void>(kimojio::Pending);
+    }
+};
+
+Async<void> storm_task(Storm* storm, int i) {
+    storm->task_index[i].store(kimojio::TaskState::get()->get_current_task()->task_index);
+    storm->started.fetch_add(1);
+    co_await StormFuture{storm, i};
+}
+
+bool all_woken_tasks_polled(Storm* storm) {
+    for (int i = 0; i < STORM_TASKS; ++i) {
+        if (storm->seen_seq[i].load() != storm->wake_seq[i].load()) return false;
+    }
+    return true;
+}
+
+Async<void> storm_main(Storm* storm) {
+    std::vector<kimojio::JoinHandle<void>> tasks;
+    for (int i = 0; i < STORM_TASKS; ++i) tasks.push_back(kimojio::spawn(storm_task(storm, i)));
+    while (!storm->threads_done.load()) (co_await kimojio::sleep(200us)).value();
+    // Every task woken was polled after its last wake, within a few loop iterations.
+    int iterations = 0;
+    while (!all_woken_tasks_polled(storm) && iterations < 100) {
+        co_await kimojio::yield_io();
+        ++iterations;
+    }
+    CHECK(all_woken_tasks_polled(storm));
+    CHECK(iterations <= 2);
+    storm->stop.store(true);
+    for (int i = 0; i < STORM_TASKS; ++i) kimojio::create_waker(storm->task_index[i].load()).wake_by_ref();
+    for (auto& t : tasks) co_await t;
+}
+}  // namespace
+
+TEST_CASE("storm: 8 threads x 100,000 wakes at 64 tasks; every woken task is polled after, no allocation") {
+    auto storm = std::make_unique<Storm>();
+    kimojio::Runtime runtime(30, kimojio::Configuration());
+    std::thread coordinator([&] {
+        wait_until([&] { return storm->started.load() == STORM_TASKS; });
+        std::vector<std::thread> threads;
+        for (int t = 0; t < STORM_THREADS; ++t) {
+            threads.emplace_back([&, t] {
+                std::vector<Waker> wakers;
+                for (int i = 0; i < STORM_TASKS; ++i) wakers.push_back(waker_for(30, storm->task_index[i].load()));
+                std::size_t before = allocations_on_this_thread;
+                for (int k = 0; k < STORM_WAKES; ++k) {
+                    int i = (k * 7 + t * 13) % STORM_TASKS;
+                    storm->wake_seq[i].fetch_add(1, std::memory_order_release);
+                    wakers[i].wake_by_ref();
+                }
+                storm->foreign_allocations.fetch_add(allocations_on_this_thread - before);
+            });
+        }
+        for (auto& th : threads) th.join();
+        storm->threads_done.store(true);
+    });
+    auto result = runtime.block_on(storm_main(storm.get()));
+    coordinator.join();
+    REQUIRE(result.has_value());
+    CHECK(storm->foreign_allocations.load() == 0);
+    auto stats = runtime.foreign_wake_stats();
+    CHECK(stats.foreign_wakes == std::uint64_t{STORM_THREADS} * STORM_WAKES);
+    CHECK(stats.eventfd_writes <= stats.sleeps);  // at most one write per owner sleep
+}
+
+TEST_CASE("runtime torn down while foreign threads keep waking: no byte reaches a recycled descriptor (x1000)") {
+    std::atomic<bool> stop{false};
+    std::atomic<std::uint64_t> progress{0};
+    std::vector<std::thread> wakers;
+    for (int t = 0; t < 2; ++t) {
+        wakers.emplace_back([&, t] {
+            std::uint16_t task = static_cast<std::uint16_t>(1 + t);
+            while (!stop.load(std::memory_order_relaxed)) {
+                waker_for(40, task).wake_by_ref();
+                waker_for(40, 3).wake_by_ref();
+                progress.fetch_add(1, std::memory_order_relaxed);
+            }
+        });
+    }
+    int reused_numbers = 0;
+    for (int iteration = 0; iteration < 1000; ++iteration) {
+        int old_fd = -1;
+        {
+            kimojio::Runtime runtime(40, kimojio::Configuration());
+            auto result = runtime.block_on([]() -> Async<void> {
+                // short sleeps: the loop blocks (sleeping = true) while the wakers hammer it
+                for (int i = 0; i < 3; ++i) (co_await kimojio::sleep(20us)).value();
+            }());
+            REQUIRE(result.has_value());
+            old_fd = runtime.foreign_wake_eventfd();
+        }
+        int canary = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        REQUIRE(canary >= 0);
+        std::uint64_t mark = progress.load();
+        wait_until([&] { return progress.load() >= mark + 50; });  // wakers kept running after the close
+        std::uint64_t value = 0;
+        CHECK(::read(canary, &value, sizeof(value)) == -1);  // EAGAIN: nobody wrote to it
+        ::close(canary);
+        reused_numbers += canary == old_fd ? 1 : 0;
+    }
+    stop.store(true);
+    for (auto& w : wakers) w.join();
+    // The canary took the closed eventfd's number (the lowest free one) every time.
+    CHECK(reused_numbers == 1000);
+}
