@@ -217,3 +217,29 @@ TEST_CASE("get_next_tag wraps around") {
     CHECK(ts.get_next_tag() == UINT32_MAX);
     CHECK(ts.get_next_tag() == 0);
 }
+
+namespace {
+// Like futures::select! of yield_cpu() and a ready future: polls the yield once (which
+// schedules the task on the cpu list and answers Pending) and completes anyway.
+struct SelectYieldCpuOrReady {
+    std::optional<kimojio::SetYieldCpuFuture> yield = kimojio::yield_cpu();
+    kimojio::Poll<void> poll(kimojio::Context& cx) {
+        (void)yield->poll(cx);
+        return kimojio::Ready;
+    }
+};
+kimojio::Async<int> completes_while_on_cpu_list() {
+    co_await SelectYieldCpuOrReady{};
+    co_return 7;
+}
+kimojio::Async<int> spawn_and_join() {
+    auto h = kimojio::spawn(completes_while_on_cpu_list());
+    co_return co_await h;
+}
+}  // namespace
+
+TEST_CASE("a task that completes while queued on the cpu list is not polled again") {
+    // Upstream sets it Running when get_ready takes it from the cpu list (the io branch
+    // checks for Complete, the cpu branch does not), so poll_task polls a finished task.
+    CHECK(test_support::run_test(spawn_and_join()) == 7);
+}

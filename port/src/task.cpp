@@ -11,7 +11,38 @@
 #include "kimojio/task_state_cell.hpp"
 #include "kimojio/timer.hpp"
 
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define KIMOJIO_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define KIMOJIO_TSAN 1
+#endif
+#ifdef KIMOJIO_TSAN
+extern "C" void __tsan_acquire(void* addr);
+extern "C" void __tsan_release(void* addr);
+#endif
+
 namespace kimojio {
+
+namespace {
+// The kernel orders a ring's munmap (io_uring_queue_exit) before a later mmap that
+// returns the same addresses to another thread's new ring; TSan does not see munmap /
+// mmap, and would report the new owner's first access to the ring as a race with the
+// old owner's last. Release on teardown, acquire on setup, through one sync address.
+[[maybe_unused]] char io_uring_mapping_sync;
+void tsan_ring_mapped() {
+#ifdef KIMOJIO_TSAN
+    __tsan_acquire(&io_uring_mapping_sync);
+#endif
+}
+void tsan_ring_unmapping() {
+#ifdef KIMOJIO_TSAN
+    __tsan_release(&io_uring_mapping_sync);
+#endif
+}
+}  // namespace
 
 std::optional<IoScopeCompletions> Task::replace_io_scope_completions(
     std::optional<IoScopeCompletions> new_completions) const {
@@ -75,6 +106,7 @@ Ring::Ring(bool iopoll) : ring_(std::make_unique<io_uring>()) {
                                     "; io_uring may be disabled (sysctl kernel.io_uring_disabled, seccomp or a "
                                     "container profile) or the kernel is older than 5.15");
     }
+    tsan_ring_mapped();
 }
 
 Ring::Ring(Ring&& other) noexcept = default;
@@ -82,6 +114,7 @@ Ring::Ring(Ring&& other) noexcept = default;
 Ring& Ring::operator=(Ring&& other) noexcept {
     if (this != &other) {
         if (ring_) {
+            tsan_ring_unmapping();
             io_uring_queue_exit(ring_.get());
         }
         ring_ = std::move(other.ring_);
@@ -91,6 +124,7 @@ Ring& Ring::operator=(Ring&& other) noexcept {
 
 Ring::~Ring() {
     if (ring_) {
+        tsan_ring_unmapping();
         io_uring_queue_exit(ring_.get());
     }
 }
@@ -383,7 +417,10 @@ std::optional<Rc<Task>> TaskState::get_ready() {
     if (!ready_task_list_cpu.empty()) {
         Rc<Task> task = std::move(ready_task_list_cpu.front());
         ready_task_list_cpu.pop_front();
-        if (task->get_state() != TaskReadyState::Aborted) {
+        // Deviation: Rust checks only Aborted here, so a task that completed while queued
+        // (yield_cpu inside a select) became Running and was polled after completion.
+        TaskReadyState task_ready = task->get_state();
+        if (task_ready != TaskReadyState::Aborted && task_ready != TaskReadyState::Complete) {
             task->set_state(TaskReadyState::Running);
         }
         stats.increment_tasks_polled_cpu();
