@@ -13,4 +13,7 @@ ensure_packages() {
   fi
 }
 
-BUILD_PACKAGES=(cmake ninja-build g++ clang-14 libclang-rt-14-dev pkg-config liburing-dev doctest-dev librapidcheck-dev python3)
+BUILD_PACKAGES=(cmake ninja-build g++ clang-14 libclang-rt-14-dev pkg-config liburing-dev doctest-dev librapidcheck-dev
+  relacy-dev libbenchmark-dev libuv1-dev libasio-dev python3 valgrind)
+# ci/bench also needs the tokio peer (Rust, built offline from Debian's crates) and gnuplot.
+BENCH_PACKAGES=(librust-tokio-dev librust-libc-dev gnuplot-nox)

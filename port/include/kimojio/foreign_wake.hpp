@@ -97,6 +97,12 @@ public:
     std::size_t drain(F&& f) {
         std::size_t found = 0;
         for (std::size_t s = 0; s < SUMMARY_WORDS; ++s) {
+            // A plain load first: most iterations find nothing, and an RMW per word would
+            // cost every loop turn. A word published after this load is not lost: the next
+            // drain finds it, and prepare_to_sleep's seq_cst re-check sees it before any sleep.
+            if (summary_[s].load(sync::memory_order_relaxed) == 0) {
+                continue;
+            }
             // acquire: pairs with the pushers' seq_cst RMWs so their bitmap bits are visible.
             std::uint64_t summary = summary_[s].exchange(0, sync::memory_order_acquire);
             while (summary != 0) {

@@ -1,0 +1,142 @@
+//! tokio peer (current_thread runtime): round trip (a plain thread notifies a task,
+//! the task writes an eventfd back), throughput (N threads notify 64 tasks while a busy
+//! task keeps the runtime polling) and churn (LocalSet spawn_local + join, 1,000 at a
+//! time). Prints RESULT lines for ci/bench.
+//!   tokio_bench round_trip [n] | throughput <threads> [n] | churn [n]
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::Notify;
+
+fn write_one(fd: i32) {
+    let one: u64 = 1;
+    let n = unsafe { libc::write(fd, &one as *const u64 as *const libc::c_void, 8) };
+    assert_eq!(n, 8);
+}
+
+fn read_one(fd: i32) {
+    let mut v: u64 = 0;
+    while unsafe { libc::read(fd, &mut v as *mut u64 as *mut libc::c_void, 8) } != 8 {}
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().build().unwrap()
+}
+
+fn round_trip(n: usize) {
+    let back = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC) };
+    let notify = Arc::new(Notify::new());
+    let ready = Arc::new(AtomicBool::new(false));
+    let pinger = {
+        let notify = notify.clone();
+        let ready = ready.clone();
+        std::thread::spawn(move || {
+            while !ready.load(Ordering::Acquire) {
+                std::thread::yield_now();
+            }
+            let mut samples = Vec::with_capacity(n);
+            for _ in 0..n {
+                let start = Instant::now();
+                notify.notify_one();
+                read_one(back);
+                samples.push(start.elapsed().as_nanos() as f64);
+            }
+            samples
+        })
+    };
+    runtime().block_on(async {
+        ready.store(true, Ordering::Release);
+        for _ in 0..n {
+            notify.notified().await;
+            write_one(back);
+        }
+    });
+    let mut samples = pinger.join().unwrap();
+    samples.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    println!("RESULT round_trip tokio {} ns", samples[n / 2]);
+}
+
+fn throughput(threads: usize, per_thread: usize) {
+    let notifies: Arc<Vec<Notify>> = Arc::new((0..64).map(|_| Notify::new()).collect());
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Arc::new(AtomicUsize::new(0));
+    let coordinator = {
+        let (notifies, stop, started) = (notifies.clone(), stop.clone(), started.clone());
+        std::thread::spawn(move || {
+            while started.load(Ordering::Acquire) < 64 {
+                std::thread::yield_now();
+            }
+            let start = Instant::now();
+            let wakers: Vec<_> = (0..threads)
+                .map(|t| {
+                    let notifies = notifies.clone();
+                    std::thread::spawn(move || {
+                        for k in 0..per_thread {
+                            notifies[(k + t * 7) % 64].notify_one();
+                        }
+                    })
+                })
+                .collect();
+            for w in wakers {
+                w.join().unwrap();
+            }
+            let seconds = start.elapsed().as_secs_f64();
+            stop.store(true, Ordering::Release);
+            for n in notifies.iter() {
+                n.notify_one();
+            }
+            seconds
+        })
+    };
+    runtime().block_on(async {
+        let mut tasks = Vec::new();
+        for i in 0..64 {
+            let (notifies, stop, started) = (notifies.clone(), stop.clone(), started.clone());
+            tasks.push(tokio::spawn(async move {
+                started.fetch_add(1, Ordering::AcqRel);
+                while !stop.load(Ordering::Acquire) {
+                    notifies[i].notified().await;
+                }
+            }));
+        }
+        // the busy task: keeps the runtime polling until the wakers are done
+        while !stop.load(Ordering::Acquire) {
+            tokio::task::yield_now().await;
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+    });
+    let seconds = coordinator.join().unwrap();
+    println!("RESULT throughput_{} tokio {} wakes/s", threads, (threads * per_thread) as f64 / seconds);
+}
+
+fn churn(n: usize) {
+    let local = tokio::task::LocalSet::new();
+    let start = Instant::now();
+    local.block_on(&runtime(), async {
+        let mut done = 0;
+        while done < n {
+            let handles: Vec<_> = (0..1000).map(|_| tokio::task::spawn_local(async {})).collect();
+            for h in handles {
+                h.await.unwrap();
+            }
+            done += 1000;
+        }
+    });
+    println!("RESULT churn tokio {} tasks/s", n as f64 / start.elapsed().as_secs_f64());
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let num = |i: usize, d: usize| args.get(i).and_then(|s| s.parse().ok()).unwrap_or(d);
+    match args.get(1).map(String::as_str) {
+        Some("round_trip") => round_trip(num(2, 20000)),
+        Some("throughput") => throughput(num(2, 1), num(3, 200000)),
+        Some("churn") => churn(num(2, 200000)),
+        _ => {
+            eprintln!("usage: tokio_bench round_trip [n] | throughput <threads> [n] | churn [n]");
+            std::process::exit(2);
+        }
+    }
+}
