@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <coroutine>
+
 #include <asio.hpp>
 #include <chrono>
 #include <cstdio>

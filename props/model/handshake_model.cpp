@@ -32,7 +32,8 @@ struct ModelEventfd {
     }
 };
 
-using Queue = BasicForeignWakeQueue<ModelEventfd, 128>;
+// 8,192 bits: 128 bitmap words, 2 summary words, so all three levels are exercised.
+using Queue = BasicForeignWakeQueue<ModelEventfd, 8192>;
 using Registry = BasicForeignWakeRegistry<Queue, 1>;
 
 template <class T>
@@ -52,7 +53,7 @@ struct lost_wakeup_test : rl::test_suite<lost_wakeup_test<first, second>, 3> {
     ModelEventfdState efd;
     Slot<Queue> queue;
     bool blocked;
-    int seen[128];
+    int seen[8192];
 
     void before() {
         efd.writes($).store(0, rl::mo_relaxed);
@@ -140,7 +141,8 @@ int main() {
     int failed = 0;
     failed += !check<lost_wakeup_test<1, 2>>("no lost wakeup, two pushes to one word", rl::sched_random, 200000);
     failed += !check<lost_wakeup_test<1, 70>>("no lost wakeup, pushes to two words", rl::sched_random, 200000);
+    failed += !check<lost_wakeup_test<1, 4097>>("no lost wakeup, pushes to two summary words", rl::sched_random, 200000);
     failed += !check<write_after_close_test>("no eventfd write after close", rl::sched_random, 200000);
-    std::printf("%d passed, %d failed\n", 3 - failed, failed);
+    std::printf("%d passed, %d failed\n", 4 - failed, failed);
     return failed == 0 ? 0 : 1;
 }

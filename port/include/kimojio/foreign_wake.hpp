@@ -7,7 +7,7 @@
 //    pin slot t (in-flight count)              Runtime() registers slot t
 //    queue.push(i):                            loop iteration:
 //      bitmap bit i  |= 1     (seq_cst)          submit_and_complete_io
-//      summary bit   |= 1     (seq_cst)            want 1? prepare_to_sleep():
+//      summary, top  |= 1     (seq_cst)            want 1? prepare_to_sleep():
 //      sleeping?  ------+                            sleeping = true   (seq_cst)
 //        true -> exchange(false)                     any_pending()?    (seq_cst)
 //                 the one that flips it writes        yes: do not block
@@ -52,14 +52,16 @@ struct ForeignWakeStats {
     std::uint64_t sleeps = 0;          // times the owner blocked (counted once `sleeping` is set)
 };
 
-// The pending set of one runtime: a BITS-bit bitmap (one bit per task index) with a
-// summary bit per bitmap word. Fixed size, no allocation, duplicate wakes coalesce.
+// The pending set of one runtime: a BITS-bit bitmap (one bit per task index), a summary
+// bit per bitmap word, and a top bit per summary word (at most 64 summary words), so an
+// empty set is one load. Fixed size, no allocation, duplicate wakes coalesce.
 // `Eventfd` is what push() signals: `void write_one()` (the model check substitutes one).
 template <class Eventfd, std::size_t BITS = 65536>
 class BasicForeignWakeQueue {
 public:
     static constexpr std::size_t WORDS = BITS / 64;
     static constexpr std::size_t SUMMARY_WORDS = (WORDS + 63) / 64;
+    static_assert(SUMMARY_WORDS <= 64, "the top word has one bit per summary word");
 
     explicit BasicForeignWakeQueue(Eventfd eventfd) : eventfd_(eventfd) {
         for (auto& word : bitmap_) word.store(0, sync::memory_order_relaxed);
@@ -76,10 +78,16 @@ public:
         // seq_cst: the store half of the Dekker pair with prepare_to_sleep.
         std::uint64_t old = bitmap_[w].fetch_or(bit, sync::memory_order_seq_cst);
         if (old == 0) {
-            // The first bit of a word publishes the word in the summary. A later pusher of
-            // the same word may skip this and the `sleeping` check: the first one is still
-            // on its way here, and it checks `sleeping` after this store.
-            summary_[w / 64].fetch_or(std::uint64_t{1} << (w % 64), sync::memory_order_seq_cst);
+            // The first bit of a word publishes the word in the summary, and the first word
+            // of a summary word publishes that in `top`. A later pusher of the same word or
+            // summary word may skip the publication (and, for the same word, the `sleeping`
+            // check): the first one is still on its way, and it checks `sleeping` after
+            // its own stores.
+            std::uint64_t old_summary =
+                summary_[w / 64].fetch_or(std::uint64_t{1} << (w % 64), sync::memory_order_seq_cst);
+            if (old_summary == 0) {
+                top_.fetch_or(std::uint64_t{1} << (w / 64), sync::memory_order_seq_cst);
+            }
         }
         foreign_wakes_.fetch_add(1, sync::memory_order_relaxed);
         if (old == 0 && sleeping_.load(sync::memory_order_seq_cst) &&
@@ -96,14 +104,17 @@ public:
     template <class F>
     std::size_t drain(F&& f) {
         std::size_t found = 0;
-        for (std::size_t s = 0; s < SUMMARY_WORDS; ++s) {
-            // A plain load first: most iterations find nothing, and an RMW per word would
-            // cost every loop turn. A word published after this load is not lost: the next
-            // drain finds it, and prepare_to_sleep's seq_cst re-check sees it before any sleep.
-            if (summary_[s].load(sync::memory_order_relaxed) == 0) {
-                continue;
-            }
-            // acquire: pairs with the pushers' seq_cst RMWs so their bitmap bits are visible.
+        // A plain load first: most loop turns find nothing, and an RMW would cost each of
+        // them. A word published after this load is not lost: the next drain finds it, and
+        // prepare_to_sleep's seq_cst re-check sees it before any sleep.
+        if (top_.load(sync::memory_order_relaxed) == 0) {
+            return 0;
+        }
+        // acquire (all three levels): pairs with the pushers' seq_cst RMWs.
+        std::uint64_t top = top_.exchange(0, sync::memory_order_acquire);
+        while (top != 0) {
+            std::size_t s = static_cast<std::size_t>(__builtin_ctzll(top));
+            top &= top - 1;
             std::uint64_t summary = summary_[s].exchange(0, sync::memory_order_acquire);
             while (summary != 0) {
                 std::size_t w = s * 64 + static_cast<std::size_t>(__builtin_ctzll(summary));
@@ -123,15 +134,8 @@ public:
         return found;
     }
 
-    // Any thread (seq_cst loads of the summary words): is anything pending?
-    bool any_pending() const {
-        for (const auto& word : summary_) {
-            if (word.load(sync::memory_order_seq_cst) != 0) {
-                return true;
-            }
-        }
-        return false;
-    }
+    // Any thread (seq_cst load of `top`): is anything pending?
+    bool any_pending() const { return top_.load(sync::memory_order_seq_cst) != 0; }
 
     // Owner thread, right before blocking for completions. Returns false (do not
     // block) if something is already pending. The eventfd read must be armed.
@@ -173,7 +177,8 @@ protected:
 private:
     alignas(64) std::array<sync::atomic<std::uint64_t>, WORDS> bitmap_;
     alignas(64) std::array<sync::atomic<std::uint64_t>, SUMMARY_WORDS> summary_;
-    alignas(64) sync::atomic<bool> sleeping_{false};
+    alignas(64) sync::atomic<std::uint64_t> top_{0};
+    sync::atomic<bool> sleeping_{false};
     alignas(64) sync::atomic<std::uint64_t> foreign_wakes_{0};
     sync::atomic<std::uint64_t> eventfd_writes_{0};
     alignas(64) std::uint64_t drained_ = 0;  // owner thread only, published relaxed below

@@ -116,16 +116,17 @@ public:
                 if (polled.is_pending()) {
                     return Pending;
                 }
+                // Built in place (no moved temporaries: GCC 12 warns falsely about those).
                 if constexpr (std::is_void_v<future_output_t<F>>) {
-                    state_.template emplace<ResultState>(ResultState{Result<Output, std::exception_ptr>(Ok{Unit{}})});
+                    state_.template emplace<ResultState>().result.emplace(Ok{Unit{}});
                 } else {
-                    Result<Output, std::exception_ptr> result(Ok{polled.take()});
-                    state_.template emplace<ResultState>(ResultState{std::move(result)});
+                    Output value = polled.take();
+                    state_.template emplace<ResultState>().result.emplace(Ok{std::move(value)});
                 }
                 return Ready;
             } catch (...) {
-                Result<Output, std::exception_ptr> result(Err{std::current_exception()});
-                state_.template emplace<ResultState>(ResultState{std::move(result)});
+                std::exception_ptr error = std::current_exception();
+                state_.template emplace<ResultState>().result.emplace(Err{std::move(error)});
                 return Ready;
             }
         }
