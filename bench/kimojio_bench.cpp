@@ -8,6 +8,8 @@
 //   kimojio_bench churn [n]               spawn + complete + join of trivial tasks
 //   kimojio_bench nop [n]                 nop I/O through the runtime
 //   kimojio_bench raw_nop [n]             nop through a bare liburing loop
+//   kimojio_bench self_wake index|rc [n]  a task wakes itself n times (for callgrind:
+//                                         instructions per wake + schedule + poll)
 #include <liburing.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -239,6 +241,29 @@ void raw_nop(int n) {
     result("nop", "raw_liburing", n / seconds, "nops/s");
 }
 
+// ---- self wake, fixed count (the Google Benchmark version is bench/local_wake.cpp) ----
+struct SelfWake {
+    int left;
+    bool rc;
+    kimojio::Poll<void> poll(kimojio::Context& cx) {
+        if (left-- == 0) return kimojio::Ready;
+        if (rc) {
+            kimojio::rc_waker::create_waker(kimojio::TaskState::get()->get_current_task()).wake_by_ref();
+        } else {
+            cx.waker().wake_by_ref();
+        }
+        return kimojio::Pending;
+    }
+};
+
+void self_wake(bool rc, int n) {
+    kimojio::Runtime runtime(0, kimojio::Configuration());
+    auto start = Clock::now();
+    if (!runtime.block_on(SelfWake{n, rc})) std::abort();
+    double ns = std::chrono::duration<double, std::nano>(Clock::now() - start).count() / n;
+    result("self_wake", rc ? "rc" : "index", ns, "ns");
+}
+
 int arg(int argc, char** argv, int i, int fallback) { return argc > i ? std::atoi(argv[i]) : fallback; }
 
 }  // namespace
@@ -251,6 +276,7 @@ int main(int argc, char** argv) {
     else if (what == "churn") churn(arg(argc, argv, 2, 200000));
     else if (what == "nop") nop(arg(argc, argv, 2, 200000));
     else if (what == "raw_nop") raw_nop(arg(argc, argv, 2, 200000));
+    else if (what == "self_wake") self_wake(argc > 2 && std::string(argv[2]) == "rc", arg(argc, argv, 3, 1000000));
     else {
         std::fprintf(stderr,
                      "usage: %s round_trip|raw_round_trip [n] | throughput <threads> [n] | churn|nop|raw_nop [n]\n",

@@ -146,21 +146,36 @@ def table(rows, s, runs):
 def chart(rows, out_dir):
     data = os.path.join(out_dir, "ratios.dat")
     with open(data, "w") as f:
-        for i, (bench, detail, med, lo, hi, goal, ok) in enumerate(rows):
-            if med is not None and "eventfd" not in detail:
-                label = detail.split(":")[0][:28].replace(" ", "_")
-                f.write(f'{i} "{label}" {med} {lo} {hi}\n')
+        i = 0
+        for bench, detail, med, lo, hi, goal, ok in rows:
+            if med is None or "eventfd" in detail:
+                continue
+            # "1. local wake" + "index / Rc waker: clone + drop (time)" -> "1 clone + drop"
+            what = detail.split(": ", 1)[-1] if ":" in detail else detail
+            peer = detail.split(" / ", 1)[-1].split(" ")[0] if " / " in detail else ""
+            if detail.startswith(("1 thread", "2 threads", "4 threads", "8 threads")):
+                what = detail.split(":")[0] + " vs " + detail.split(" / ", 1)[-1].split(" ")[0]
+            elif bench.startswith(("1.",)):
+                what = what.replace(" (time)", "")
+            else:
+                what = "vs " + peer
+            label = f"{bench.split('.')[0]} {what}"[:30].replace('"', "")
+            f.write(f'{i} "{label}" {med} {lo} {hi}\n')
+            i += 1
     png = os.path.join(out_dir, "ratios.png")
-    script = f"""set terminal pngcairo size 1400,700
+    script = f"""set terminal pngcairo size 1400,750 noenhanced
 set output '{png}'
-set title 'kimojio-cpp / peer (log scale; see the table for which direction is better)'
+set title 'kimojio-cpp / peer or baseline, median of the runs (bars: min-max). Log scale. Time ratios: lower is better; rate ratios: higher is better (see table).'
 set logscale y
-set style fill solid 0.6
+set style fill solid 0.5
 set boxwidth 0.6
-set xtics rotate by -40 font ',9'
+set xtics rotate by -45 font ',9'
 set ylabel 'ratio'
 set grid ytics
-plot '{data}' using 1:3:4:5:xtic(2) with boxerrorbars notitle, 1 with lines dt 2 lc rgb 'black' notitle
+set bmargin 12
+plot '{data}' using 1:3:xtic(2) with boxes lc rgb '#4477aa' notitle, \
+     '' using 1:3:4:5 with yerrorbars lc rgb 'black' pt 0 notitle, \
+     1 with lines dt 2 lc rgb 'gray' notitle
 """
     try:
         subprocess.run(["gnuplot"], input=script, text=True, check=True, capture_output=True)
