@@ -146,7 +146,7 @@ TEST_CASE("a spurious wake re-polls the leaf future and does not resume the coro
     run_test(spurious_wake_body());
 }
 
-TEST_CASE("a leaf future that returns Pending stores the task's waker; waking it resumes the task") {
+TEST_CASE("a leaf future that returns Pending stores the task's waker - waking it resumes the task") {
     run_test(stored_waker_body());
 }
 

@@ -120,7 +120,7 @@ TEST_CASE("a foreign wake unblocks a loop sleeping in submit_and_wait, with exac
     CHECK(stats.sleeps >= 1);
 }
 
-TEST_CASE("a waker cloned on the foreign thread wakes the task; the original is dropped there") {
+TEST_CASE("a waker cloned on the foreign thread wakes the task - the original is dropped there") {
     Gate gate;
     std::thread waker_thread([&] {
         wait_until([&] { return gate.has_waker(); });
@@ -374,7 +374,7 @@ Async<void> storm_main(Storm* storm) {
 }
 }  // namespace
 
-TEST_CASE("storm: 8 threads x 100,000 wakes at 64 tasks; every woken task is polled after, no allocation") {
+TEST_CASE("storm: 8 threads x 100,000 wakes at 64 tasks - every woken task is polled after, no allocation") {
     auto storm = std::make_unique<Storm>();
     kimojio::Runtime runtime(30, kimojio::Configuration());
     std::thread coordinator([&] {

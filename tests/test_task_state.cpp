@@ -47,7 +47,7 @@ TEST_CASE("schedule_new puts tasks Ready in the fill list in spawn order and cou
     (void)c;
 }
 
-TEST_CASE("prepare_cohort moves the fill list into the cohort; wakes during the cohort wait for the next one") {
+TEST_CASE("prepare_cohort moves the fill list into the cohort - wakes during the cohort wait for the next one") {
     TaskState ts;
     auto a = spawn_pending(ts);
     auto b = spawn_pending(ts);
@@ -145,7 +145,7 @@ TEST_CASE("schedule_io ignores Ready, Aborted and Complete tasks: a task is neve
     t->set_state(TaskReadyState::Suspend);
 }
 
-TEST_CASE("abort_task: Suspend -> Aborted and scheduled; Ready -> Aborted; Running throws; Complete ignored") {
+TEST_CASE("abort_task: Suspend -> Aborted and scheduled - Ready -> Aborted - Running throws - Complete ignored") {
     TaskState ts;
     auto suspended = spawn_pending(ts);
     auto ready = spawn_pending(ts);

@@ -85,7 +85,7 @@ TEST_CASE("Waker: assigning a waker that would wake the same task skips the clon
     CHECK(a2.will_wake(b));
 }
 
-TEST_CASE("create_waker holds one Rc per waker; wake consumes it, drop releases it") {
+TEST_CASE("create_waker holds one Rc per waker - wake consumes it, drop releases it") {
     TaskState ts;
     Rc<Task> task = ts.schedule_new(test_support::FlagFuture{&never}, Uuid::nil(), Uuid::nil());
     std::size_t base = Rc<Task>::strong_count(task);
