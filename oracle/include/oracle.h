@@ -1,0 +1,58 @@
+/* C ABI of the oracle (oracle/src/ffi.rs): an executable model of kimojio's semantics.
+ * Single-threaded; every object is used through the pointer its constructor returned. */
+#ifndef KIMOJIO_ORACLE_H
+#define KIMOJIO_ORACLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* HandleTable<u64>: 1-based indexes, LIFO reuse of freed slots. */
+typedef struct OracleHandleTable OracleHandleTable;
+OracleHandleTable* oracle_ht_new(void);
+void oracle_ht_free(OracleHandleTable* t);
+uint64_t oracle_ht_insert(OracleHandleTable* t, uint64_t value);
+bool oracle_ht_get(const OracleHandleTable* t, uint64_t index, uint64_t* out);
+bool oracle_ht_remove(OracleHandleTable* t, uint64_t index, uint64_t* out);
+void oracle_ht_clear(OracleHandleTable* t);
+uint64_t oracle_ht_len(const OracleHandleTable* t);
+/* Writes up to capacity used indexes in slot order; returns how many there are. */
+size_t oracle_ht_indexes(const OracleHandleTable* t, uint64_t* out, size_t capacity);
+
+/* One runtime's scheduling. States: 1 Ready, 2 Running, 3 Suspend, 4 Aborted, 5 Complete. */
+typedef struct OracleScheduler OracleScheduler;
+typedef struct {
+    const uint16_t* wakes;  /* task indexes woken during the poll, in order */
+    const bool* wake_cpu;   /* per wake: schedule_cpu instead of schedule_io */
+    size_t wake_count;
+    bool complete;          /* the poll returns Ready */
+} OraclePoll;
+typedef struct {
+    uint8_t kind; /* 1 TaskScheduled, 2 TaskRunEnd */
+    uint8_t action;
+    bool complete;
+    uint16_t task;
+} OracleEvent;
+typedef OraclePoll (*OracleScript)(void* ctx, uint16_t task);
+
+OracleScheduler* oracle_sched_new(void);
+void oracle_sched_free(OracleScheduler* s);
+int32_t oracle_sched_spawn(OracleScheduler* s); /* -1 at 65,535 live tasks */
+void oracle_sched_schedule_io(OracleScheduler* s, uint16_t task);
+void oracle_sched_schedule_cpu(OracleScheduler* s, uint16_t task);
+int32_t oracle_sched_abort(OracleScheduler* s, uint16_t task); /* -1: the task is Running */
+void oracle_sched_set_high_priority(OracleScheduler* s, uint16_t task, bool high);
+int32_t oracle_sched_state(const OracleScheduler* s, uint16_t task); /* -1: no live task */
+/* prepare_cohort, then poll every task get_ready hands out with script(ctx, task). */
+void oracle_sched_run_cohort(OracleScheduler* s, OracleScript script, void* ctx);
+size_t oracle_sched_trace(const OracleScheduler* s, OracleEvent* out, size_t capacity);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

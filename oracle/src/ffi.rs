@@ -1,0 +1,187 @@
+//! The C ABI (oracle/include/oracle.h) that fuzz and property tests link.
+//! Every function takes the pointer its constructor returned; none is thread-safe.
+
+use crate::handle_table::HandleTable;
+use crate::scheduler::{Event, Poll, Scheduler};
+
+pub struct OracleHandleTable(HandleTable<u64>);
+
+#[no_mangle]
+pub extern "C" fn oracle_ht_new() -> *mut OracleHandleTable {
+    Box::into_raw(Box::new(OracleHandleTable(HandleTable::new())))
+}
+
+/// # Safety
+/// `t` comes from oracle_ht_new and is not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_ht_free(t: *mut OracleHandleTable) {
+    drop(Box::from_raw(t));
+}
+
+/// # Safety
+/// `t` comes from oracle_ht_new.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_ht_insert(t: *mut OracleHandleTable, value: u64) -> u64 {
+    (*t).0.insert(value) as u64
+}
+
+/// # Safety
+/// `t` comes from oracle_ht_new; `out` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_ht_get(t: *const OracleHandleTable, index: u64, out: *mut u64) -> bool {
+    match (*t).0.get(index as usize) {
+        Some(v) => {
+            *out = *v;
+            true
+        }
+        None => false,
+    }
+}
+
+/// # Safety
+/// `t` comes from oracle_ht_new; `out` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_ht_remove(t: *mut OracleHandleTable, index: u64, out: *mut u64) -> bool {
+    match (*t).0.remove(index as usize) {
+        Some(v) => {
+            *out = v;
+            true
+        }
+        None => false,
+    }
+}
+
+/// # Safety
+/// `t` comes from oracle_ht_new.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_ht_clear(t: *mut OracleHandleTable) {
+    (*t).0.clear()
+}
+
+/// # Safety
+/// `t` comes from oracle_ht_new.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_ht_len(t: *const OracleHandleTable) -> u64 {
+    (*t).0.len() as u64
+}
+
+/// Writes up to `capacity` used indexes (slot order); returns how many there are.
+/// # Safety
+/// `t` comes from oracle_ht_new; `out` has room for `capacity` values.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_ht_indexes(t: *const OracleHandleTable, out: *mut u64, capacity: usize) -> usize {
+    let all = (*t).0.indexes();
+    for (i, index) in all.iter().take(capacity).enumerate() {
+        *out.add(i) = *index as u64;
+    }
+    all.len()
+}
+
+pub struct OracleScheduler(Scheduler);
+
+#[repr(C)]
+pub struct OraclePoll {
+    pub wakes: *const u16,
+    pub wake_cpu: *const bool,
+    pub wake_count: usize,
+    pub complete: bool,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct OracleEvent {
+    /// 1 = TaskScheduled, 2 = TaskRunEnd
+    pub kind: u8,
+    pub action: u8,
+    pub complete: bool,
+    pub task: u16,
+}
+
+pub type OracleScript = extern "C" fn(ctx: *mut core::ffi::c_void, task: u16) -> OraclePoll;
+
+#[no_mangle]
+pub extern "C" fn oracle_sched_new() -> *mut OracleScheduler {
+    Box::into_raw(Box::new(OracleScheduler(Scheduler::new())))
+}
+
+/// # Safety
+/// `s` comes from oracle_sched_new and is not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_sched_free(s: *mut OracleScheduler) {
+    drop(Box::from_raw(s));
+}
+
+/// The new task's index, or -1 at 65,535 live tasks.
+/// # Safety
+/// `s` comes from oracle_sched_new.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_sched_spawn(s: *mut OracleScheduler) -> i32 {
+    (*s).0.spawn().map_or(-1, i32::from)
+}
+
+/// # Safety
+/// `s` comes from oracle_sched_new.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_sched_schedule_io(s: *mut OracleScheduler, task: u16) {
+    (*s).0.schedule_io(task)
+}
+
+/// # Safety
+/// `s` comes from oracle_sched_new.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_sched_schedule_cpu(s: *mut OracleScheduler, task: u16) {
+    (*s).0.schedule_cpu(task)
+}
+
+/// 0, or -1 if the task is Running (aborting itself throws in the task).
+/// # Safety
+/// `s` comes from oracle_sched_new.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_sched_abort(s: *mut OracleScheduler, task: u16) -> i32 {
+    if (*s).0.abort(task).is_ok() {
+        0
+    } else {
+        -1
+    }
+}
+
+/// # Safety
+/// `s` comes from oracle_sched_new.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_sched_set_high_priority(s: *mut OracleScheduler, task: u16, high: bool) {
+    (*s).0.set_high_priority(task, high)
+}
+
+/// The state (1 Ready .. 5 Complete) of the live task with this index, or -1.
+/// # Safety
+/// `s` comes from oracle_sched_new.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_sched_state(s: *const OracleScheduler, task: u16) -> i32 {
+    (*s).0.state(task).map_or(-1, |st| st as i32)
+}
+
+/// # Safety
+/// `s` comes from oracle_sched_new; `script` returns arrays valid until its next call.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_sched_run_cohort(s: *mut OracleScheduler, script: OracleScript, ctx: *mut core::ffi::c_void) {
+    (*s).0.run_cohort(|task| {
+        let p = script(ctx, task);
+        let wakes = (0..p.wake_count).map(|i| (*p.wakes.add(i), *p.wake_cpu.add(i))).collect();
+        Poll { wakes, complete: p.complete }
+    });
+}
+
+/// Writes up to `capacity` trace events (oldest first); returns how many there are.
+/// # Safety
+/// `s` comes from oracle_sched_new; `out` has room for `capacity` events.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_sched_trace(s: *const OracleScheduler, out: *mut OracleEvent, capacity: usize) -> usize {
+    let trace = &(*s).0.trace;
+    for (i, e) in trace.iter().take(capacity).enumerate() {
+        *out.add(i) = match *e {
+            Event::Scheduled { task } => OracleEvent { kind: 1, action: 0, complete: false, task },
+            Event::RunEnd { task, action, complete } => OracleEvent { kind: 2, action, complete, task },
+        };
+    }
+    trace.len()
+}

@@ -1,0 +1,309 @@
+//! One runtime's scheduling, as a model: task states, the three ready lists, the cohort
+//! swap, get_ready's io/cpu alternation, high-priority inheritance, abort, completion,
+//! and the trace events each step emits.
+//!
+//! States: Ready (in a ready list), Running (being polled), Suspend (waiting),
+//! Aborted (abort requested; its next poll ends it), Complete (never polled again).
+
+use crate::handle_table::HandleTable;
+use std::collections::VecDeque;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum State {
+    Ready = 1,
+    Running = 2,
+    Suspend = 3,
+    Aborted = 4,
+    Complete = 5,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A task was put in the io ready lists (spawn, wake, abort of a suspended task).
+    Scheduled { task: u16 },
+    /// A poll ended; `action` is the state afterwards.
+    RunEnd { task: u16, action: u8, complete: bool },
+}
+
+/// What a task does in one poll: the wakes it makes (by task index; `cpu` picks
+/// schedule_cpu), then whether it returns Ready.
+#[derive(Clone, Debug, Default)]
+pub struct Poll {
+    pub wakes: Vec<(u16, bool)>,
+    pub complete: bool,
+}
+
+#[derive(Clone, Debug)]
+struct Task {
+    index: u16,
+    state: State,
+    high_priority: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Scheduler {
+    tasks: Vec<Task>,              // every task ever spawned (lists may outlive the table entry)
+    table: HandleTable<usize>,     // task index -> position in `tasks`
+    fill: VecDeque<usize>,
+    cohort: VecDeque<usize>,
+    cpu: VecDeque<usize>,
+    last_ready_cpu: bool,
+    current: Option<usize>,
+    pub trace: Vec<Event>,
+}
+
+impl Scheduler {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn task_count(&self) -> usize {
+        self.table.len()
+    }
+
+    fn id(&self, index: u16) -> Option<usize> {
+        self.table.get(index as usize).copied()
+    }
+
+    /// State of the live task with this index (None: no such task).
+    pub fn state(&self, index: u16) -> Option<State> {
+        self.id(index).map(|id| self.tasks[id].state)
+    }
+
+    pub fn set_high_priority(&mut self, index: u16, high: bool) {
+        if let Some(id) = self.id(index) {
+            self.tasks[id].high_priority = high;
+        }
+    }
+
+    fn schedule_internal(&mut self, id: usize) {
+        self.trace.push(Event::Scheduled { task: self.tasks[id].index });
+        let inherit = self.current.map_or(false, |c| self.tasks[c].high_priority);
+        if inherit {
+            self.cohort.push_back(id)
+        } else {
+            self.fill.push_back(id)
+        }
+    }
+
+    /// Returns the new task's index; None at 65,535 live tasks (indexes are 16-bit).
+    pub fn spawn(&mut self) -> Option<u16> {
+        if self.table.len() >= 65535 {
+            return None;
+        }
+        let id = self.tasks.len();
+        let index = self.table.insert(id) as u16;
+        self.tasks.push(Task { index, state: State::Ready, high_priority: false });
+        self.schedule_internal(id);
+        Some(index)
+    }
+
+    fn schedule_io_id(&mut self, id: usize) {
+        if matches!(self.tasks[id].state, State::Running | State::Suspend) {
+            self.tasks[id].state = State::Ready;
+            self.schedule_internal(id);
+        }
+    }
+
+    /// A wake of the task with this index: no live task (a stale index) is a no-op.
+    pub fn schedule_io(&mut self, index: u16) {
+        if let Some(id) = self.id(index) {
+            self.schedule_io_id(id);
+        }
+    }
+
+    pub fn schedule_cpu(&mut self, index: u16) {
+        if let Some(id) = self.id(index) {
+            if matches!(self.tasks[id].state, State::Running | State::Suspend) {
+                self.tasks[id].state = State::Ready;
+                self.cpu.push_back(id);
+            }
+        }
+    }
+
+    /// Err(()) when the task aborts itself (it is Running): that throws in the task.
+    pub fn abort(&mut self, index: u16) -> Result<(), ()> {
+        let Some(id) = self.id(index) else { return Ok(()) };
+        match self.tasks[id].state {
+            State::Suspend => {
+                self.tasks[id].state = State::Aborted;
+                self.schedule_internal(id);
+            }
+            State::Ready => self.tasks[id].state = State::Aborted,
+            State::Running => return Err(()),
+            State::Aborted | State::Complete => {}
+        }
+        Ok(())
+    }
+
+    pub fn prepare_cohort(&mut self) {
+        if self.cohort.is_empty() {
+            std::mem::swap(&mut self.cohort, &mut self.fill);
+        }
+    }
+
+    fn make_running(&mut self, id: usize) {
+        if !matches!(self.tasks[id].state, State::Aborted | State::Complete) {
+            self.tasks[id].state = State::Running;
+        }
+    }
+
+    /// The next task to poll: the io cohort first; after a cpu task, None once (so I/O
+    /// is submitted); then the cpu list. Returns the task index.
+    pub fn get_ready(&mut self) -> Option<u16> {
+        if let Some(id) = self.cohort.pop_front() {
+            self.make_running(id);
+            self.last_ready_cpu = false;
+            return Some(self.tasks[id].index);
+        }
+        if self.last_ready_cpu {
+            self.last_ready_cpu = false;
+            return None;
+        }
+        let id = self.cpu.pop_front();
+        self.last_ready_cpu = id.is_some();
+        id.map(|id| {
+            self.make_running(id);
+            self.tasks[id].index
+        })
+    }
+
+    /// Polls the task get_ready just returned (by list position, so a stale index that
+    /// was reused is still the old task). A Complete task is skipped; an Aborted one ends
+    /// (its first abort-checking leaf throws). Only a real poll asks `script`.
+    fn poll_id(&mut self, id: usize, script: &mut impl FnMut(u16) -> Poll) {
+        let state = self.tasks[id].state;
+        if state == State::Complete {
+            return;
+        }
+        let complete = if state == State::Aborted {
+            true
+        } else {
+            let poll = script(self.tasks[id].index);
+            self.current = Some(id);
+            for &(index, cpu) in &poll.wakes {
+                if cpu {
+                    self.schedule_cpu(index)
+                } else {
+                    self.schedule_io(index)
+                }
+            }
+            self.current = None;
+            poll.complete
+        };
+        if complete {
+            self.tasks[id].state = State::Complete;
+            let index = self.tasks[id].index;
+            self.table.remove(index as usize);
+        } else {
+            self.tasks[id].high_priority = false;
+            if self.tasks[id].state == State::Running {
+                self.tasks[id].state = State::Suspend;
+            }
+        }
+        let t = &self.tasks[id];
+        self.trace.push(Event::RunEnd { task: t.index, action: t.state as u8, complete });
+    }
+
+    /// One loop turn after completions and the drain point: prepare the cohort, then
+    /// poll every task get_ready hands out, each with the next script entry for it.
+    pub fn run_cohort(&mut self, mut script: impl FnMut(u16) -> Poll) {
+        self.prepare_cohort();
+        loop {
+            // get_ready by position: the list entry, not a table lookup
+            let before = (self.cohort.front().copied(), self.cpu.front().copied(), self.last_ready_cpu);
+            let Some(index) = self.get_ready() else { break };
+            let id = match before {
+                (Some(id), _, _) => id,
+                (None, Some(id), false) => id,
+                _ => unreachable!("get_ready returned a task from an empty list"),
+            };
+            debug_assert_eq!(self.tasks[id].index, index);
+            self.poll_id(id, &mut script);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending() -> Poll {
+        Poll::default()
+    }
+
+    #[test]
+    fn spawn_schedules_in_spawn_order_and_runs_once_per_cohort() {
+        let mut s = Scheduler::new();
+        let (a, b) = (s.spawn().unwrap(), s.spawn().unwrap());
+        s.run_cohort(|_| pending());
+        assert_eq!(s.state(a), Some(State::Suspend));
+        assert_eq!(s.state(b), Some(State::Suspend));
+        assert_eq!(
+            s.trace,
+            vec![
+                Event::Scheduled { task: 1 },
+                Event::Scheduled { task: 2 },
+                Event::RunEnd { task: 1, action: 3, complete: false },
+                Event::RunEnd { task: 2, action: 3, complete: false },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_wake_during_the_cohort_waits_for_the_next_unless_high_priority() {
+        let mut s = Scheduler::new();
+        let (a, b) = (s.spawn().unwrap(), s.spawn().unwrap());
+        s.run_cohort(|_| pending());
+        s.schedule_io(a);
+        s.trace.clear();
+        // a wakes b: b goes to the fill list, so it does not run in this cohort
+        s.run_cohort(|i| if i == a { Poll { wakes: vec![(b, false)], complete: false } } else { pending() });
+        assert_eq!(s.state(b), Some(State::Ready));
+        // now a is high priority: b joins the running cohort
+        s.schedule_io(a);
+        s.set_high_priority(a, true);
+        s.run_cohort(|i| if i == a { Poll { wakes: vec![(b, false)], complete: false } } else { pending() });
+        assert_eq!(s.state(b), Some(State::Suspend), "b ran in the same cohort");
+    }
+
+    #[test]
+    fn cpu_tasks_alternate_with_io_turns() {
+        let mut s = Scheduler::new();
+        let (a, b) = (s.spawn().unwrap(), s.spawn().unwrap());
+        s.run_cohort(|_| pending());
+        s.schedule_cpu(a);
+        s.schedule_cpu(b);
+        s.prepare_cohort();
+        assert_eq!(s.get_ready(), Some(a));
+        assert_eq!(s.get_ready(), None, "after a cpu task, back to the loop");
+        assert_eq!(s.get_ready(), Some(b));
+    }
+
+    #[test]
+    fn complete_and_aborted_tasks_end_and_stale_indexes_are_no_ops() {
+        let mut s = Scheduler::new();
+        let (a, b) = (s.spawn().unwrap(), s.spawn().unwrap());
+        s.run_cohort(|i| Poll { wakes: vec![], complete: i == a });
+        assert_eq!(s.state(a), None, "completed: out of the table");
+        s.schedule_io(a); // stale: nothing happens
+        assert!(s.abort(b).is_ok());
+        assert_eq!(s.state(b), Some(State::Aborted));
+        s.run_cohort(|_| Poll { wakes: vec![], complete: false });
+        assert_eq!(s.state(b), None, "an aborted task ends at its next poll");
+        assert_eq!(s.task_count(), 0);
+        let c = s.spawn().unwrap();
+        assert_eq!(c, b, "LIFO reuse of the freed index");
+    }
+
+    #[test]
+    fn a_task_completing_while_on_the_cpu_list_is_not_polled_again() {
+        let mut s = Scheduler::new();
+        let a = s.spawn().unwrap();
+        s.run_cohort(|_| Poll { wakes: vec![(a, true)], complete: true });
+        s.trace.clear();
+        s.run_cohort(|_| panic!("a completed task was polled"));
+        assert!(s.trace.is_empty());
+    }
+}
