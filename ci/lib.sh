@@ -17,3 +17,12 @@ BUILD_PACKAGES=(cmake ninja-build g++ clang-14 libclang-rt-14-dev pkg-config lib
   relacy-dev libbenchmark-dev libuv1-dev libasio-dev python3 valgrind)
 # ci/bench also needs the tokio peer (Rust, built offline from Debian's crates) and gnuplot.
 BENCH_PACKAGES=(librust-tokio-dev librust-libc-dev gnuplot-nox)
+
+# Rust: stable from rustup ($HOME/.cargo/bin) when present, else Debian's cargo.
+ensure_cargo() {
+  if [ -x "$HOME/.cargo/bin/cargo" ]; then
+    export PATH="$HOME/.cargo/bin:$PATH"
+  elif ! command -v cargo >/dev/null; then
+    ensure_packages cargo
+  fi
+}

@@ -124,7 +124,10 @@ impl Scheduler {
 
     /// Err(()) when the task aborts itself (it is Running): that throws in the task.
     pub fn abort(&mut self, index: u16) -> Result<(), ()> {
-        let Some(id) = self.id(index) else { return Ok(()) };
+        let id = match self.id(index) {
+            Some(id) => id,
+            None => return Ok(()),
+        };
         match self.tasks[id].state {
             State::Suspend => {
                 self.tasks[id].state = State::Aborted;
@@ -213,7 +216,10 @@ impl Scheduler {
         loop {
             // get_ready by position: the list entry, not a table lookup
             let before = (self.cohort.front().copied(), self.cpu.front().copied(), self.last_ready_cpu);
-            let Some(index) = self.get_ready() else { break };
+            let index = match self.get_ready() {
+                Some(index) => index,
+                None => break,
+            };
             let id = match before {
                 (Some(id), _, _) => id,
                 (None, Some(id), false) => id,

@@ -48,7 +48,10 @@ impl World {
     /// A wake of (thread, task) made on `current` (the caller's runtime thread, or
     /// NO_THREAD for a thread without one).
     pub fn wake(&mut self, current: u8, thread: u8, task: u16) {
-        let Some(runtime) = self.runtimes.get_mut(&thread) else { return };
+        let runtime = match self.runtimes.get_mut(&thread) {
+            Some(runtime) => runtime,
+            None => return,
+        };
         if current == thread {
             runtime.scheduler.schedule_io(task);
         } else {
@@ -58,7 +61,10 @@ impl World {
 
     /// The owner's drain point: every pending index, ascending, as a local wake.
     pub fn drain(&mut self, thread: u8) -> Vec<u16> {
-        let Some(runtime) = self.runtimes.get_mut(&thread) else { return vec![] };
+        let runtime = match self.runtimes.get_mut(&thread) {
+            Some(runtime) => runtime,
+            None => return vec![],
+        };
         let pending: Vec<u16> = std::mem::take(&mut runtime.pending).into_iter().collect();
         for &task in &pending {
             runtime.scheduler.schedule_io(task);
