@@ -284,7 +284,7 @@ void TaskState::set_current_activity_id_and_tenant_id(Uuid activity_id, Uuid ten
 }
 
 bool TaskState::any_ready() const {
-    return !fill_ready_task_list_io.empty() | !ready_task_list_io.empty() | !ready_task_list_cpu.empty();
+    return !fill_ready_task_list_io.empty() || !ready_task_list_io.empty() || !ready_task_list_cpu.empty();
 }
 
 void TaskState::throw_too_many_tasks() {
