@@ -5,11 +5,9 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstdio>
-#include <fstream>
-#include <iterator>
-#include <string>
 #include <vector>
 
+#include "explain_main.hpp"
 #include "kimojio/handle_table.hpp"
 #include "oracle.h"
 
@@ -81,20 +79,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 }
 #else
 int main(int argc, char** argv) {
-    if (argc < 2) {
-        std::fprintf(stderr, "usage: %s <crash or corpus file>...\n", argv[0]);
-        return 2;
-    }
-    for (int i = 1; i < argc; ++i) {
-        std::ifstream f(argv[i], std::ios::binary);
-        if (!f) {
-            std::fprintf(stderr, "cannot read %s\n", argv[i]);
-            return 2;
-        }
-        std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(f)), {});
-        std::printf("== %s\n", argv[i]);
-        run(bytes.data(), bytes.size(), true);
-    }
-    return 0;
+    return explain_files(argc, argv, [](const std::uint8_t* data, std::size_t size) {
+        run(data, size, true);
+        return 0;
+    });
 }
 #endif

@@ -7,10 +7,9 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <vector>
 
+#include "explain_main.hpp"
 #include "scheduler_program.hpp"
 
 namespace {
@@ -52,27 +51,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 }
 #else
 int main(int argc, char** argv) {
-    if (argc < 2) {
-        std::fprintf(stderr, "usage: %s <crash or corpus file>...\n", argv[0]);
-        return 2;
-    }
-    int status = 0;
-    for (int i = 1; i < argc; ++i) {
-        std::ifstream f(argv[i], std::ios::binary);
-        if (!f) {
-            std::fprintf(stderr, "cannot read %s\n", argv[i]);
-            return 2;
-        }
-        std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(f)), {});
-        Program p = decode(bytes.data(), bytes.size());
-        std::printf("== %s\n%s", argv[i], explain(p).c_str());
+    return explain_files(argc, argv, [](const std::uint8_t* data, std::size_t size) {
+        Program p = decode(data, size);
+        std::printf("%s", explain(p).c_str());
         if (auto difference = run(p)) {
             std::printf("DIFFERENCE: %s\n", difference->c_str());
-            status = 1;
-        } else {
-            std::printf("port and oracle agree\n");
+            return 1;
         }
-    }
-    return status;
+        std::printf("port and oracle agree\n");
+        return 0;
+    });
 }
 #endif
