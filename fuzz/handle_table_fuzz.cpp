@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "explain_main.hpp"
+#include "harness_main.hpp"
 #include "kimojio/handle_table.hpp"
 #include "oracle.h"
 

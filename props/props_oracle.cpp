@@ -14,12 +14,13 @@ int main() {
             Program p;
             p.instrs = *rc::gen::container<std::vector<Instr>>(rc::gen::build<Instr>(
                 rc::gen::set(&Instr::op, rc::gen::element(Op::Spawn, Op::Spawn, Op::Wake, Op::WakeCpu, Op::Abort,
-                                                          Op::High, Op::Run, Op::Run)),
+                                                          Op::High, Op::Run, Op::Run, Op::WakeHeld)),
                 rc::gen::set(&Instr::task, rc::gen::inRange<std::uint16_t>(1, MAX_INDEX + 1))));
             p.steps = *rc::gen::nonEmpty(rc::gen::container<std::vector<Step>>(rc::gen::build<Step>(
                 rc::gen::set(&Step::wakes, rc::gen::container<std::vector<std::uint16_t>>(
                                                rc::gen::inRange<std::uint16_t>(1, MAX_INDEX + 1))),
-                rc::gen::set(&Step::complete, rc::gen::arbitrary<bool>()))));
+                rc::gen::set(&Step::complete, rc::gen::arbitrary<bool>()),
+                rc::gen::set(&Step::spawns, rc::gen::inRange<std::size_t>(0, 2)))));
             for (auto& s : p.steps) {
                 s.cpu.resize(s.wakes.size());
                 for (std::size_t i = 0; i < s.wakes.size(); ++i) s.cpu[i] = s.wakes[i] % 3 == 0;

@@ -18,18 +18,23 @@
 
 namespace scheduler_program {
 
-enum class Op { Spawn, Wake, WakeCpu, Abort, High, Run };
+// WakeHeld: a wake through an Rc waker (kimojio::rc_waker) taken at spawn (children
+// too), which holds the task itself: it reaches the task after completion and after its
+// index is reused.
+enum class Op { Spawn, Wake, WakeCpu, Abort, High, Run, WakeHeld };
 
 struct Instr {
     Op op;
-    std::uint16_t task;  // 1..MAX_INDEX (some never used: stale wakes)
+    std::uint16_t task;  // 1..MAX_INDEX (some never used: stale wakes); WakeHeld: spawn number, modulo spawns
 };
 
-// One poll: the wakes it makes (cpu: schedule_cpu), then Ready or Pending.
+// One poll: the wakes it makes (cpu: schedule_cpu; a task's own index: yield_io or
+// yield_cpu), then the children it spawns, then Ready or Pending.
 struct Step {
     std::vector<std::uint16_t> wakes;
     std::vector<bool> cpu;
     bool complete;
+    std::size_t spawns = 0;
 };
 
 struct Program {
@@ -40,19 +45,22 @@ struct Program {
 inline constexpr std::uint16_t MAX_INDEX = 11;
 
 inline std::string explain(const Program& p) {
-    static const char* names[] = {"spawn", "wake", "wake_cpu", "abort", "set_high_priority", "run_cohort"};
+    static const char* names[] = {"spawn", "wake", "wake_cpu", "abort", "set_high_priority", "run_cohort", "wake_held"};
     std::ostringstream os;
     os << "program:\n";
     for (const Instr& in : p.instrs) {
         os << "  " << names[static_cast<int>(in.op)];
-        if (in.op != Op::Spawn && in.op != Op::Run) os << "(task " << in.task << ")";
+        if (in.op == Op::WakeHeld) os << "(Rc waker of spawn " << in.task << " modulo spawns)";
+        else if (in.op != Op::Spawn && in.op != Op::Run) os << "(task " << in.task << ")";
         os << "\n";
     }
     os << "polls (in poll order, cyclic):\n";
     for (const Step& s : p.steps) {
         os << "  poll: wakes [";
         for (std::size_t i = 0; i < s.wakes.size(); ++i) os << (i ? ", " : "") << s.wakes[i] << (s.cpu[i] ? " cpu" : "");
-        os << "] then " << (s.complete ? "Ready" : "Pending") << "\n";
+        os << "]";
+        if (s.spawns) os << ", spawns " << s.spawns;
+        os << " then " << (s.complete ? "Ready" : "Pending") << "\n";
     }
     return os.str();
 }
@@ -91,6 +99,7 @@ private:
 
 struct Script {
     const std::vector<Step>* steps;
+    std::vector<kimojio::Waker>* held = nullptr;  // port only: an Rc waker per task spawned, in spawn order
     std::size_t next = 0;
     const Step& take() { return (*steps)[next++ % steps->size()]; }
 };
@@ -107,7 +116,7 @@ inline OraclePoll oracle_script(void* ctx, std::uint16_t) {
     c->wakes = step.wakes;
     c->cpu.reset(new bool[step.cpu.size() + 1]);
     for (std::size_t i = 0; i < step.cpu.size(); ++i) c->cpu[i] = step.cpu[i];
-    return OraclePoll{c->wakes.data(), c->cpu.get(), c->wakes.size(), step.complete};
+    return OraclePoll{c->wakes.data(), c->cpu.get(), c->wakes.size(), step.spawns, step.complete};
 }
 
 // The port's task: a leaf that checks for abort, makes the step's wakes, completes or not.
@@ -126,6 +135,11 @@ struct Scripted {
                 kimojio::create_waker(step.wakes[i]).wake_by_ref();
             }
         }
+        for (std::size_t i = 0; i < step.spawns; ++i) {
+            auto child =
+                kimojio::TaskState::get()->schedule_new(Scripted{script}, kimojio::Uuid::nil(), kimojio::Uuid::nil());
+            script->held->push_back(kimojio::rc_waker::create_waker(std::move(child)));
+        }
         return step.complete ? kimojio::Poll<void>(kimojio::Ready) : kimojio::Poll<void>(kimojio::Pending);
     }
 };
@@ -135,7 +149,8 @@ inline std::optional<std::string> run(const Program& p) {
     using kimojio::TaskState;
     kimojio::drop_all_tasks(TaskState::get());  // a fresh TaskState, even after a failed run
     std::vector<Event> port_trace;
-    Script port_script{&p.steps};
+    std::vector<kimojio::Waker> held;  // an Rc waker per spawned task, in spawn order
+    Script port_script{&p.steps, &held};
     OracleCtx oracle_ctx{Script{&p.steps}, {}, {}};
     std::unique_ptr<OracleScheduler, void (*)(OracleScheduler*)> owner(oracle_sched_new(), oracle_sched_free);
     OracleScheduler* oracle = owner.get();
@@ -148,7 +163,14 @@ inline std::optional<std::string> run(const Program& p) {
                 case Op::Spawn: {
                     auto task =
                         TaskState::get()->schedule_new(Scripted{&port_script}, kimojio::Uuid::nil(), kimojio::Uuid::nil());
+                    held.push_back(kimojio::rc_waker::create_waker(task));
                     if (oracle_sched_spawn(oracle) != task->task_index) difference = "spawn: different task index";
+                    break;
+                }
+                case Op::WakeHeld: {
+                    if (held.empty()) break;
+                    held[in.task % held.size()].wake_by_ref();
+                    oracle_sched_schedule_io_spawned(oracle, in.task % held.size());
                     break;
                 }
                 case Op::Wake:
@@ -202,6 +224,7 @@ inline std::optional<std::string> run(const Program& p) {
                              ", oracle state " + std::to_string(oracle_sched_state(oracle, i));
             }
         }
+        held.clear();
         kimojio::drop_all_tasks(TaskState::get());
     }
     return difference;

@@ -29,6 +29,7 @@ typedef struct {
     const uint16_t* wakes;  /* task indexes woken during the poll, in order */
     const bool* wake_cpu;   /* per wake: schedule_cpu instead of schedule_io */
     size_t wake_count;
+    size_t spawns;          /* then it spawns this many children */
     bool complete;          /* the poll returns Ready */
 } OraclePoll;
 typedef struct {
@@ -44,12 +45,40 @@ void oracle_sched_free(OracleScheduler* s);
 int32_t oracle_sched_spawn(OracleScheduler* s); /* -1 at 65,535 live tasks */
 void oracle_sched_schedule_io(OracleScheduler* s, uint16_t task);
 void oracle_sched_schedule_cpu(OracleScheduler* s, uint16_t task);
+/* A wake through a waker that holds the task itself (an Rc waker): the nth task spawned
+ * (0-based), whatever its state and whoever has its index now. */
+void oracle_sched_schedule_io_spawned(OracleScheduler* s, size_t nth);
 int32_t oracle_sched_abort(OracleScheduler* s, uint16_t task); /* -1: the task is Running */
 void oracle_sched_set_high_priority(OracleScheduler* s, uint16_t task, bool high);
 int32_t oracle_sched_state(const OracleScheduler* s, uint16_t task); /* -1: no live task */
 /* prepare_cohort, then poll every task get_ready hands out with script(ctx, task). */
 void oracle_sched_run_cohort(OracleScheduler* s, OracleScript script, void* ctx);
 size_t oracle_sched_trace(const OracleScheduler* s, OracleEvent* out, size_t capacity);
+
+/* Runtimes by thread index (0-254) and wakes as (thread, task) identities. A wake made
+ * on `current` (255: a thread without a runtime) of its own runtime is local (schedule_io
+ * at once); any other wake is queued in the owner's pending set if that runtime is live,
+ * else dropped. A drain schedules the pending set in ascending task index. */
+typedef struct OracleWorld OracleWorld;
+OracleWorld* oracle_world_new(void);
+void oracle_world_free(OracleWorld* w);
+bool oracle_world_start(OracleWorld* w, uint8_t thread); /* false: 255 or taken */
+void oracle_world_stop(OracleWorld* w, uint8_t thread);
+/* The live runtime's scheduler, or NULL; valid until the next start or stop. */
+OracleScheduler* oracle_world_scheduler(OracleWorld* w, uint8_t thread);
+void oracle_world_wake(OracleWorld* w, uint8_t current, uint8_t thread, uint16_t task);
+size_t oracle_world_drain(OracleWorld* w, uint8_t thread, uint16_t* out, size_t capacity);
+/* A wake through a waker whose data word is `data`: bits 16..23 thread, 0..15 task. */
+void oracle_world_wake_packed(OracleWorld* w, uint8_t current, uint64_t data);
+/* One loop turn of `thread`'s runtime after its drain point: each poll's wakes are waker
+ * data words made on that thread (its own: local; others: queued). */
+typedef struct {
+    const uint64_t* wakes;
+    size_t wake_count;
+    bool complete;
+} OracleWorldPoll;
+typedef OracleWorldPoll (*OracleWorldScript)(void* ctx, uint16_t task);
+void oracle_world_run_cohort(OracleWorld* w, uint8_t thread, OracleWorldScript script, void* ctx);
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,7 @@
 
 use crate::handle_table::HandleTable;
 use crate::scheduler::{Event, Poll, Scheduler};
+use crate::world::World;
 
 pub struct OracleHandleTable(HandleTable<u64>);
 
@@ -77,6 +78,8 @@ pub unsafe extern "C" fn oracle_ht_indexes(t: *const OracleHandleTable, out: *mu
     all.len()
 }
 
+/// Transparent: the world hands out its runtimes' schedulers as `*mut OracleScheduler`.
+#[repr(transparent)]
 pub struct OracleScheduler(Scheduler);
 
 #[repr(C)]
@@ -84,6 +87,7 @@ pub struct OraclePoll {
     pub wakes: *const u16,
     pub wake_cpu: *const bool,
     pub wake_count: usize,
+    pub spawns: usize,
     pub complete: bool,
 }
 
@@ -124,6 +128,14 @@ pub unsafe extern "C" fn oracle_sched_spawn(s: *mut OracleScheduler) -> i32 {
 #[no_mangle]
 pub unsafe extern "C" fn oracle_sched_schedule_io(s: *mut OracleScheduler, task: u16) {
     (*s).0.schedule_io(task)
+}
+
+/// A wake through a waker holding the `nth` task spawned (0-based), whatever its state.
+/// # Safety
+/// `s` comes from oracle_sched_new.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_sched_schedule_io_spawned(s: *mut OracleScheduler, nth: usize) {
+    (*s).0.schedule_io_spawned(nth)
 }
 
 /// # Safety
@@ -167,7 +179,7 @@ pub unsafe extern "C" fn oracle_sched_run_cohort(s: *mut OracleScheduler, script
     (*s).0.run_cohort(|task| {
         let p = script(ctx, task);
         let wakes = (0..p.wake_count).map(|i| (*p.wakes.add(i), *p.wake_cpu.add(i))).collect();
-        Poll { wakes, complete: p.complete }
+        Poll { wakes, spawns: p.spawns, complete: p.complete }
     });
 }
 
@@ -184,4 +196,96 @@ pub unsafe extern "C" fn oracle_sched_trace(s: *const OracleScheduler, out: *mut
         };
     }
     trace.len()
+}
+
+pub struct OracleWorld(World);
+
+#[no_mangle]
+pub extern "C" fn oracle_world_new() -> *mut OracleWorld {
+    Box::into_raw(Box::new(OracleWorld(World::new())))
+}
+
+/// # Safety
+/// `w` comes from oracle_world_new and is not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_world_free(w: *mut OracleWorld) {
+    drop(Box::from_raw(w));
+}
+
+/// False if `thread` is 255 or a live runtime already has it.
+/// # Safety
+/// `w` comes from oracle_world_new.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_world_start(w: *mut OracleWorld, thread: u8) -> bool {
+    (*w).0.start(thread)
+}
+
+/// # Safety
+/// `w` comes from oracle_world_new.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_world_stop(w: *mut OracleWorld, thread: u8) {
+    (*w).0.stop(thread)
+}
+
+/// The live runtime's scheduler, or null; valid until the next start or stop.
+/// # Safety
+/// `w` comes from oracle_world_new.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_world_scheduler(w: *mut OracleWorld, thread: u8) -> *mut OracleScheduler {
+    match (*w).0.runtime(thread) {
+        Some(runtime) => &mut runtime.scheduler as *mut Scheduler as *mut OracleScheduler,
+        None => core::ptr::null_mut(),
+    }
+}
+
+/// A wake of (thread, task) made on `current` (255: a thread without a runtime).
+/// # Safety
+/// `w` comes from oracle_world_new.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_world_wake(w: *mut OracleWorld, current: u8, thread: u8, task: u16) {
+    (*w).0.wake(current, thread, task)
+}
+
+/// The drain point of `thread`: writes up to `capacity` drained indexes (ascending);
+/// returns how many there were.
+/// # Safety
+/// `w` comes from oracle_world_new; `out` has room for `capacity` values.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_world_drain(w: *mut OracleWorld, thread: u8, out: *mut u16, capacity: usize) -> usize {
+    let drained = (*w).0.drain(thread);
+    for (i, task) in drained.iter().take(capacity).enumerate() {
+        *out.add(i) = *task;
+    }
+    drained.len()
+}
+
+/// # Safety
+/// `w` comes from oracle_world_new.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_world_wake_packed(w: *mut OracleWorld, current: u8, data: u64) {
+    (*w).0.wake_packed(current, data)
+}
+
+#[repr(C)]
+pub struct OracleWorldPoll {
+    pub wakes: *const u64,
+    pub wake_count: usize,
+    pub complete: bool,
+}
+
+pub type OracleWorldScript = extern "C" fn(ctx: *mut core::ffi::c_void, task: u16) -> OracleWorldPoll;
+
+/// # Safety
+/// `w` comes from oracle_world_new; `script` returns an array valid until its next call.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_world_run_cohort(
+    w: *mut OracleWorld,
+    thread: u8,
+    script: OracleWorldScript,
+    ctx: *mut core::ffi::c_void,
+) {
+    (*w).0.run_cohort(thread, |task| {
+        let p = script(ctx, task);
+        ((0..p.wake_count).map(|i| *p.wakes.add(i)).collect(), p.complete)
+    });
 }

@@ -27,10 +27,11 @@ pub enum Event {
 }
 
 /// What a task does in one poll: the wakes it makes (by task index; `cpu` picks
-/// schedule_cpu), then whether it returns Ready.
+/// schedule_cpu), then the children it spawns, then whether it returns Ready.
 #[derive(Clone, Debug, Default)]
 pub struct Poll {
     pub wakes: Vec<(u16, bool)>,
+    pub spawns: usize,
     pub complete: bool,
 }
 
@@ -113,6 +114,14 @@ impl Scheduler {
         }
     }
 
+    /// A wake through a waker that holds the task itself (kimojio's Rc waker): the
+    /// `nth` task spawned (0-based), whatever its state and whoever has its index now.
+    pub fn schedule_io_spawned(&mut self, nth: usize) {
+        if nth < self.tasks.len() {
+            self.schedule_io_id(nth);
+        }
+    }
+
     pub fn schedule_cpu(&mut self, index: u16) {
         if let Some(id) = self.id(index) {
             if matches!(self.tasks[id].state, State::Running | State::Suspend) {
@@ -192,6 +201,9 @@ impl Scheduler {
                     self.schedule_io(index)
                 }
             }
+            for _ in 0..poll.spawns {
+                self.spawn(); // a child of a high-priority task joins the current cohort
+            }
             self.current = None;
             poll.complete
         };
@@ -235,6 +247,42 @@ impl Scheduler {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_held_waker_of_a_completed_task_does_nothing_even_after_its_index_is_reused() {
+        let mut s = Scheduler::new();
+        let a = s.spawn().unwrap();
+        s.run_cohort(|_| Poll { wakes: vec![], spawns: 0, complete: true });
+        let b = s.spawn().unwrap();
+        assert_eq!(a, b, "the index is reused");
+        s.run_cohort(|_| Poll::default());
+        s.schedule_io_spawned(0);
+        assert_eq!(s.state(b), Some(State::Suspend), "the old task is Complete: ignored");
+        s.schedule_io_spawned(1);
+        assert_eq!(s.state(b), Some(State::Ready));
+    }
+
+    #[test]
+    fn a_child_spawned_by_a_high_priority_task_runs_in_the_same_cohort() {
+        for high in [true, false] {
+            let mut s = Scheduler::new();
+            let parent = s.spawn().unwrap();
+            s.set_high_priority(parent, high);
+            let mut polls = vec![];
+            s.run_cohort(|task| {
+                polls.push(task);
+                Poll { spawns: usize::from(task == parent), ..Poll::default() }
+            });
+            let child = parent + 1;
+            if high {
+                assert_eq!(polls, vec![parent, child], "the child ran in its parent's cohort");
+                assert_eq!(s.state(child), Some(State::Suspend));
+            } else {
+                assert_eq!(polls, vec![parent], "the child waits for the next cohort");
+                assert_eq!(s.state(child), Some(State::Ready));
+            }
+        }
+    }
+
     fn pending() -> Poll {
         Poll::default()
     }
@@ -265,12 +313,12 @@ mod tests {
         s.schedule_io(a);
         s.trace.clear();
         // a wakes b: b goes to the fill list, so it does not run in this cohort
-        s.run_cohort(|i| if i == a { Poll { wakes: vec![(b, false)], complete: false } } else { pending() });
+        s.run_cohort(|i| if i == a { Poll { wakes: vec![(b, false)], spawns: 0, complete: false } } else { pending() });
         assert_eq!(s.state(b), Some(State::Ready));
         // now a is high priority: b joins the running cohort
         s.schedule_io(a);
         s.set_high_priority(a, true);
-        s.run_cohort(|i| if i == a { Poll { wakes: vec![(b, false)], complete: false } } else { pending() });
+        s.run_cohort(|i| if i == a { Poll { wakes: vec![(b, false)], spawns: 0, complete: false } } else { pending() });
         assert_eq!(s.state(b), Some(State::Suspend), "b ran in the same cohort");
     }
 
@@ -291,12 +339,12 @@ mod tests {
     fn complete_and_aborted_tasks_end_and_stale_indexes_are_no_ops() {
         let mut s = Scheduler::new();
         let (a, b) = (s.spawn().unwrap(), s.spawn().unwrap());
-        s.run_cohort(|i| Poll { wakes: vec![], complete: i == a });
+        s.run_cohort(|i| Poll { wakes: vec![], spawns: 0, complete: i == a });
         assert_eq!(s.state(a), None, "completed: out of the table");
         s.schedule_io(a); // stale: nothing happens
         assert!(s.abort(b).is_ok());
         assert_eq!(s.state(b), Some(State::Aborted));
-        s.run_cohort(|_| Poll { wakes: vec![], complete: false });
+        s.run_cohort(|_| Poll { wakes: vec![], spawns: 0, complete: false });
         assert_eq!(s.state(b), None, "an aborted task ends at its next poll");
         assert_eq!(s.task_count(), 0);
         let c = s.spawn().unwrap();
@@ -307,7 +355,7 @@ mod tests {
     fn a_task_completing_while_on_the_cpu_list_is_not_polled_again() {
         let mut s = Scheduler::new();
         let a = s.spawn().unwrap();
-        s.run_cohort(|_| Poll { wakes: vec![(a, true)], complete: true });
+        s.run_cohort(|_| Poll { wakes: vec![(a, true)], spawns: 0, complete: true });
         s.trace.clear();
         s.run_cohort(|_| panic!("a completed task was polled"));
         assert!(s.trace.is_empty());

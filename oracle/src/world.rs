@@ -6,10 +6,16 @@
 //! duplicates coalesce) if that runtime is live, else dropped; the owner drains the set
 //! in ascending task index at its drain point. Thread index 255 is never a runtime.
 
-use crate::scheduler::Scheduler;
+use crate::scheduler::{Poll, Scheduler};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const NO_THREAD: u8 = 255;
+
+/// A waker's data word: bits 16..23 are the thread index, bits 0..15 the task index;
+/// the other bits mean nothing.
+pub fn unpack(data: u64) -> (u8, u16) {
+    ((data >> 16) as u8, data as u16)
+}
 
 #[derive(Default, Debug)]
 pub struct Runtime {
@@ -59,6 +65,38 @@ impl World {
         }
     }
 
+    /// A wake through a waker whose data word is `data`.
+    pub fn wake_packed(&mut self, current: u8, data: u64) {
+        let (thread, task) = unpack(data);
+        self.wake(current, thread, task);
+    }
+
+    /// One loop turn of `thread`'s runtime after its drain point: `script` gives each
+    /// poll's wakes (as waker data words, made on this thread) and whether it completes.
+    pub fn run_cohort(&mut self, thread: u8, mut script: impl FnMut(u16) -> (Vec<u64>, bool)) {
+        let mut foreign = Vec::new();
+        let runtime = match self.runtimes.get_mut(&thread) {
+            Some(runtime) => runtime,
+            None => return,
+        };
+        runtime.scheduler.run_cohort(|task| {
+            let (wakes, complete) = script(task);
+            let mut local = Vec::new();
+            for data in wakes {
+                match unpack(data) {
+                    (owner, index) if owner == thread => local.push((index, false)),
+                    _ => foreign.push(data),
+                }
+            }
+            Poll { wakes: local, spawns: 0, complete }
+        });
+        // Applied after the cohort, which is the same as in place: nothing reads another
+        // runtime's pending set during the cohort, and no runtime starts or stops.
+        for data in foreign {
+            self.wake_packed(thread, data);
+        }
+    }
+
     /// The owner's drain point: every pending index, ascending, as a local wake.
     pub fn drain(&mut self, thread: u8) -> Vec<u16> {
         let runtime = match self.runtimes.get_mut(&thread) {
@@ -76,7 +114,7 @@ impl World {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scheduler::{Poll, State};
+    use crate::scheduler::State;
 
     #[test]
     fn foreign_wakes_coalesce_and_drain_in_ascending_order() {
@@ -108,12 +146,29 @@ mod tests {
     }
 
     #[test]
+    fn a_cohort_wakes_its_own_tasks_at_once_and_queues_the_others() {
+        let mut w = World::new();
+        w.start(1);
+        w.start(2);
+        let a = w.runtime(1).unwrap().scheduler.spawn().unwrap();
+        let b = w.runtime(2).unwrap().scheduler.spawn().unwrap();
+        w.run_cohort(2, |_| (vec![], false));
+        let high_bits = 0xdead_0000_0000_0000u64;
+        // task a wakes b on runtime 2 and itself, with garbage in the unused bits
+        w.run_cohort(1, |_| (vec![high_bits | (2 << 16) | b as u64, high_bits | (1 << 16) | a as u64], false));
+        assert_eq!(w.runtime(1).unwrap().scheduler.state(a), Some(State::Ready));
+        assert_eq!(w.runtime(2).unwrap().scheduler.state(b), Some(State::Suspend), "queued, not yet drained");
+        assert_eq!(w.drain(2), vec![b]);
+        assert_eq!(w.runtime(2).unwrap().scheduler.state(b), Some(State::Ready));
+    }
+
+    #[test]
     fn a_local_wake_is_immediate_and_a_reused_index_gets_a_spurious_wake() {
         let mut w = World::new();
         w.start(1);
         let s = &mut w.runtime(1).unwrap().scheduler;
         let a = s.spawn().unwrap();
-        s.run_cohort(|_| Poll { wakes: vec![], complete: true });
+        s.run_cohort(|_| Poll { complete: true, ..Poll::default() });
         let b = s.spawn().unwrap();
         assert_eq!(a, b);
         s.run_cohort(|_| Poll::default());

@@ -31,13 +31,7 @@
 #include <cstdint>
 
 #include "kimojio/atomics.hpp"
-
-// Test-only switch that plants one known bug, to show the model check and the tests
-// catch it (never set in a normal build): 1 = `sleeping` stored relaxed, 2 = no
-// re-check of the pending set before sleeping, 3 = unregister does not wait for pins.
-#ifndef KIMOJIO_PLANTED_BUG
-#define KIMOJIO_PLANTED_BUG 0
-#endif
+#include "kimojio/planted_bug.hpp"
 
 namespace kimojio {
 
@@ -124,6 +118,9 @@ public:
                     auto task_index =
                         static_cast<std::uint16_t>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(word)));
                     word &= word - 1;
+#if KIMOJIO_PLANTED_BUG == 5
+                    word = 0;
+#endif
                     ++found;
                     f(task_index);
                 }

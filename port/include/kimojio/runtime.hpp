@@ -97,6 +97,17 @@ public:
     // The eventfd foreign wakes write (diagnostics and tests; closed by ~Runtime).
     int foreign_wake_eventfd() const;
 
+    // Not in Rust. Readies this thread's TaskState to run this runtime's loop: a fresh
+    // TaskState (a second block_on) gets the thread index and the pending set the drain
+    // point reads; foreign wakes queued earlier are dropped (their tasks are gone).
+    // block_on calls it first; code that drives the loop one step at a time (the fuzz
+    // harnesses) calls it once. Owner thread.
+    void prepare_task_state(TaskState& task_state) {
+        task_state.trace_buffer.thread_idx = thread_index;
+        foreign_wake_queue->drain([](std::uint16_t) {});
+        task_state.foreign_wake_queue = foreign_wake_queue.get();
+    }
+
     // Runs the given future until completion.
     // Returns nullopt if shutdown_loop() is called.
     // Returns Err(exception) if the future throws.
@@ -107,12 +118,7 @@ public:
         static_assert(sizeof(Fut) <= MAX_TASK_STACK_SIZE, "main future is larger than MAX_TASK_STACK_SIZE");
 
         TaskStateCellRef task_state = TaskState::get();
-        // Not in Rust: the fresh TaskState of a second block_on keeps this runtime's
-        // thread index, and foreign wakes left from an earlier run are dropped (their
-        // tasks are gone).
-        task_state->trace_buffer.thread_idx = thread_index;
-        foreign_wake_queue->drain([](std::uint16_t) {});
-        task_state->foreign_wake_queue = foreign_wake_queue.get();
+        prepare_task_state(*task_state);
 
         // Set a new activity_id for each runtime thread
         Uuid activity_id = Uuid::new_v4();

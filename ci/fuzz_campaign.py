@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Runs the libFuzzer harnesses side by side for a fixed time (ci/fuzz), prints a live
+progress line, then a summary table and an llvm-cov HTML coverage report of port/."""
+import argparse
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+STATUS = re.compile(r"^#(\d+)\s+\S+\s+cov: (\d+) ft: (\d+) corp: (\d+)/\S+ .*?exec/s: (\d+)")
+FINAL = re.compile(r"^stat::(number_of_executed_units|average_exec_per_sec):\s+(\d+)")
+
+
+def human(n):
+    for unit, size in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if n >= size:
+            return f"{n / size:.1f}{unit}"
+    return str(n)
+
+
+class Harness:
+    def __init__(self, name, args):
+        self.name = name
+        self.dir = args.out / name
+        self.corpus = self.dir / "corpus"
+        self.artifacts = self.dir / "findings"
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.corpus.mkdir(parents=True)
+        self.artifacts.mkdir()
+        self.log_path = self.dir / "fuzz.log"
+        committed = pathlib.Path("fuzz/corpus") / name
+        cmd = [str(args.build / "fuzz" / f"{name}_fuzz"), f"-max_total_time={args.seconds}", "-timeout=25",
+               "-print_final_stats=1", f"-dict={committed / (name + '.dict')}",
+               f"-artifact_prefix={self.artifacts}/", str(self.corpus), str(committed)]
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
+        self.execs = self.cov = self.features = self.exec_per_sec = self.corpus_units = 0
+
+    def poll(self):
+        with open(self.log_path, errors="replace") as f:
+            for line in f:
+                m = STATUS.match(line)
+                if m:
+                    self.execs, self.cov, self.features = int(m[1]), int(m[2]), int(m[3])
+                    self.corpus_units = int(m[4])
+                    self.exec_per_sec = int(m[5])
+                m = FINAL.match(line)
+                if m and m[1] == "number_of_executed_units":
+                    self.execs = int(m[2])
+                elif m:
+                    self.exec_per_sec = int(m[2])
+        return self.proc.poll() is None
+
+    def findings(self):
+        return sorted(p.name for p in self.artifacts.iterdir())
+
+    def new_inputs(self):
+        return sum(1 for p in self.corpus.iterdir() if p.is_file())
+
+
+def coverage_report(args, names):
+    """Replays each campaign corpus (and the committed one) in the coverage build."""
+    cov_dir = args.out / "coverage"
+    shutil.rmtree(cov_dir, ignore_errors=True)
+    cov_dir.mkdir(parents=True)
+    binaries = []
+    for name in names:
+        binary = args.coverage_build / "fuzz" / f"{name}_fuzz"
+        env = dict(os.environ, LLVM_PROFILE_FILE=str(cov_dir / f"{name}-%p.profraw"))
+        subprocess.run([str(binary), "-runs=0", "-timeout=25", str(args.out / name / "corpus"),
+                        f"fuzz/corpus/{name}"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        binaries.append(str(binary))
+    profdata = cov_dir / "merged.profdata"
+    # Its "functions have mismatched data" warning is expected: inline functions of the
+    # shared headers are compiled into every harness.
+    subprocess.run(["llvm-profdata-14", "merge", "-sparse", "-o", str(profdata),
+                    *map(str, cov_dir.glob("*.profraw"))], check=True, capture_output=True)
+    objects = [binaries[0]] + [a for b in binaries[1:] for a in ("-object", b)]
+    sources = ["port/src", "port/include/kimojio"]
+    subprocess.run(["llvm-cov-14", "show", *objects, f"-instr-profile={profdata}", "-format=html",
+                    f"-output-dir={cov_dir / 'html'}", "-show-line-counts-or-regions", *sources], check=True)
+    report = subprocess.run(["llvm-cov-14", "report", *objects, f"-instr-profile={profdata}", *sources],
+                            check=True, capture_output=True, text=True).stdout
+    total = report.strip().splitlines()[-1].split()
+    # TOTAL regions missed cover functions missed executed lines missed cover branches missed cover
+    line_cover = total[9] if len(total) > 9 else "?"
+    (cov_dir / "report.txt").write_text(report)
+    return cov_dir / "html" / "index.html", line_cover, cov_dir / "report.txt"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=int, required=True)
+    ap.add_argument("--build", type=pathlib.Path, required=True)
+    ap.add_argument("--coverage-build", type=pathlib.Path, required=True)
+    ap.add_argument("--out", type=pathlib.Path, required=True)
+    ap.add_argument("targets", nargs="+")
+    args = ap.parse_args()
+
+    print(f"ci/fuzz: {len(args.targets)} harnesses at once for {args.seconds} s on {os.cpu_count()} cores")
+    harnesses = [Harness(name, args) for name in args.targets]
+    start, last_line = time.time(), 0.0
+    tty = sys.stdout.isatty()
+    try:
+        while True:
+            running = [h.poll() for h in harnesses]
+            now = time.time()
+            if tty or now - last_line >= 60 or not any(running):
+                line = f"[{int(now - start):>5}/{args.seconds} s] " + " | ".join(
+                    f"{h.name} {human(h.execs)} cov {h.cov}" + (" FOUND" if h.findings() else "") for h in harnesses)
+                print(("\r" + line + "\033[K") if tty else line, end="" if tty else "\n", flush=True)
+                last_line = now
+            if not any(running):
+                break
+            time.sleep(1)
+    except KeyboardInterrupt:
+        for h in harnesses:
+            h.proc.terminate()
+        raise
+    if tty:
+        print()
+    elapsed = time.time() - start
+
+    rows = ["| harness | executions | exec/s | edges (cov) | features | corpus (new files) | findings |",
+            "|---|---:|---:|---:|---:|---:|---|"]
+    found = False
+    for h in harnesses:
+        h.poll()
+        findings = h.findings()
+        found |= bool(findings) or h.proc.returncode not in (0, None)
+        rows.append(f"| {h.name} | {h.execs:,} | {h.exec_per_sec:,} | {h.cov} | {h.features} | {h.corpus_units} ({h.new_inputs()}) | "
+                    + (", ".join(findings) if findings else ("none" if h.proc.returncode == 0 else
+                                                              f"exit {h.proc.returncode}, see {h.log_path}")) + " |")
+    total = sum(h.execs for h in harnesses)
+    rows.append(f"| total | {total:,} | {int(total / elapsed):,} | | | {sum(h.corpus_units for h in harnesses)} ({sum(h.new_inputs() for h in harnesses)}) | |")
+    print("\n".join(rows))
+
+    html, line_cover, report = coverage_report(args, args.targets)
+    summary = [f"# ci/fuzz {args.seconds}: {len(harnesses)} harnesses at once, {elapsed:.0f} s wall", ""] + rows + [
+        "", f"Port line coverage under the campaign and committed corpora: {line_cover} ({report}; HTML: {html})", "",
+        "Keep new inputs: <target>_fuzz -merge=1 fuzz/corpus/<target> " + str(args.out) + "/<target>/corpus"]
+    (args.out / "summary.md").write_text("\n".join(summary) + "\n")
+    print(f"port line coverage: {line_cover} -- HTML report: {html}")
+    print(f"summary: {args.out / 'summary.md'}")
+    for h in harnesses:
+        for f in h.findings():
+            print(f"FINDING {h.name}: {h.artifacts / f} (explain: {args.build}/fuzz/{h.name}_explain {h.artifacts / f})")
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
