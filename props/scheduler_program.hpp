@@ -6,6 +6,7 @@
 // end, the state of every task index.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -29,12 +30,13 @@ struct Instr {
 };
 
 // One poll: the wakes it makes (cpu: schedule_cpu; a task's own index: yield_io or
-// yield_cpu), then the children it spawns, then Ready or Pending.
+// yield_cpu), the children it spawns, the tasks it joins, then Ready or Pending.
 struct Step {
     std::vector<std::uint16_t> wakes;
     std::vector<bool> cpu;
     bool complete;
     std::size_t spawns = 0;
+    std::vector<std::uint16_t> joins;  // tasks it then waits for (a join), until it completes itself
 };
 
 struct Program {
@@ -43,6 +45,7 @@ struct Program {
 };
 
 inline constexpr std::uint16_t MAX_INDEX = 11;
+inline constexpr std::size_t MAX_CHILDREN = 64;
 
 inline std::string explain(const Program& p) {
     static const char* names[] = {"spawn", "wake", "wake_cpu", "abort", "set_high_priority", "run_cohort", "wake_held"};
@@ -54,12 +57,13 @@ inline std::string explain(const Program& p) {
         else if (in.op != Op::Spawn && in.op != Op::Run) os << "(task " << in.task << ")";
         os << "\n";
     }
-    os << "polls (in poll order, cyclic):\n";
+    os << "polls (in poll order, cyclic; children are spawned until " << MAX_CHILDREN << " in all):\n";
     for (const Step& s : p.steps) {
         os << "  poll: wakes [";
         for (std::size_t i = 0; i < s.wakes.size(); ++i) os << (i ? ", " : "") << s.wakes[i] << (s.cpu[i] ? " cpu" : "");
         os << "]";
         if (s.spawns) os << ", spawns " << s.spawns;
+        for (std::size_t i = 0; i < s.joins.size(); ++i) os << (i ? ", " : ", joins ") << s.joins[i];
         os << " then " << (s.complete ? "Ready" : "Pending") << "\n";
     }
     return os.str();
@@ -97,11 +101,22 @@ private:
     std::vector<Event>* out_;
 };
 
+using Joins = std::vector<kimojio::WaitFuture<kimojio::TaskSource>>;
+
 struct Script {
     const std::vector<Step>* steps;
     std::vector<kimojio::Waker>* held = nullptr;  // port only: an Rc waker per task spawned, in spawn order
+    std::vector<std::weak_ptr<Joins>> joins = {};  // port only: every task's joins, to break cycles at the end
     std::size_t next = 0;
+    std::size_t children = 0;  // spawned inside polls so far
     const Step& take() { return (*steps)[next++ % steps->size()]; }
+    // Children of this poll: a program's polls spawn at most MAX_CHILDREN in all (each
+    // poll may spawn, and joins re-wake, so the task count could grow exponentially).
+    std::size_t children_of(const Step& step) {
+        std::size_t n = std::min(step.spawns, MAX_CHILDREN - children);
+        children += n;
+        return n;
+    }
 };
 
 struct OracleCtx {
@@ -116,13 +131,19 @@ inline OraclePoll oracle_script(void* ctx, std::uint16_t) {
     c->wakes = step.wakes;
     c->cpu.reset(new bool[step.cpu.size() + 1]);
     for (std::size_t i = 0; i < step.cpu.size(); ++i) c->cpu[i] = step.cpu[i];
-    return OraclePoll{c->wakes.data(), c->cpu.get(), c->wakes.size(), step.spawns, step.complete};
+    return OraclePoll{c->wakes.data(), c->cpu.get(), c->wakes.size(), c->script.children_of(step),
+                      step.joins.data(), step.joins.size(), step.complete};
 }
 
 // The port's task: a leaf that checks for abort, makes the step's wakes, completes or not.
 struct Scripted {
     Script* script;
-    kimojio::Poll<void> poll(kimojio::Context&) {
+    // The joins it made: each registered in its target's joining list until this future
+    // is dropped (at completion or abort) or the target completes. Each holds its target
+    // (Rc<Task>), so a task joining itself, or a join cycle, is an Rc cycle: never freed,
+    // in kimojio as in Rust. run() breaks such cycles before teardown.
+    std::shared_ptr<Joins> joining = nullptr;
+    kimojio::Poll<void> poll(kimojio::Context& cx) {
         if (kimojio::TaskState::get()->get_current_task()->get_state() == kimojio::TaskReadyState::Aborted) {
             throw kimojio::TaskAborted();
         }
@@ -135,10 +156,20 @@ struct Scripted {
                 kimojio::create_waker(step.wakes[i]).wake_by_ref();
             }
         }
-        for (std::size_t i = 0; i < step.spawns; ++i) {
+        for (std::size_t i = 0, n = script->children_of(step); i < n; ++i) {
             auto child =
                 kimojio::TaskState::get()->schedule_new(Scripted{script}, kimojio::Uuid::nil(), kimojio::Uuid::nil());
             script->held->push_back(kimojio::rc_waker::create_waker(std::move(child)));
+        }
+        for (std::uint16_t index : step.joins) {
+            if (std::optional<kimojio::Rc<kimojio::Task>> target = kimojio::TaskState::get()->get_task_by_index(index)) {
+                if (!joining) {
+                    joining = std::make_shared<Joins>();
+                    script->joins.push_back(joining);
+                }
+                joining->emplace_back(kimojio::TaskSource(std::move(*target)));
+                (void)joining->back().poll(cx);  // registers: a live task is never Complete
+            }
         }
         return step.complete ? kimojio::Poll<void>(kimojio::Ready) : kimojio::Poll<void>(kimojio::Pending);
     }
@@ -225,6 +256,9 @@ inline std::optional<std::string> run(const Program& p) {
             }
         }
         held.clear();
+        for (const auto& joins : port_script.joins) {
+            if (auto live = joins.lock()) live->clear();  // drops the waits: no Rc cycle is left
+        }
         kimojio::drop_all_tasks(TaskState::get());
     }
     return difference;

@@ -30,6 +30,8 @@ typedef struct {
     const bool* wake_cpu;   /* per wake: schedule_cpu instead of schedule_io */
     size_t wake_count;
     size_t spawns;          /* then it spawns this many children */
+    const uint16_t* joins;  /* then it waits for these tasks (until it completes itself) */
+    size_t join_count;
     bool complete;          /* the poll returns Ready */
 } OraclePoll;
 typedef struct {

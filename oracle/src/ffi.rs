@@ -88,6 +88,8 @@ pub struct OraclePoll {
     pub wake_cpu: *const bool,
     pub wake_count: usize,
     pub spawns: usize,
+    pub joins: *const u16,
+    pub join_count: usize,
     pub complete: bool,
 }
 
@@ -179,7 +181,8 @@ pub unsafe extern "C" fn oracle_sched_run_cohort(s: *mut OracleScheduler, script
     (*s).0.run_cohort(|task| {
         let p = script(ctx, task);
         let wakes = (0..p.wake_count).map(|i| (*p.wakes.add(i), *p.wake_cpu.add(i))).collect();
-        Poll { wakes, spawns: p.spawns, complete: p.complete }
+        let joins = (0..p.join_count).map(|i| *p.joins.add(i)).collect();
+        Poll { wakes, spawns: p.spawns, joins, complete: p.complete }
     });
 }
 

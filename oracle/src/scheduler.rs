@@ -27,11 +27,13 @@ pub enum Event {
 }
 
 /// What a task does in one poll: the wakes it makes (by task index; `cpu` picks
-/// schedule_cpu), then the children it spawns, then whether it returns Ready.
+/// schedule_cpu), the children it spawns, the tasks it starts to join (it waits for
+/// each until it completes itself), then whether it returns Ready.
 #[derive(Clone, Debug, Default)]
 pub struct Poll {
     pub wakes: Vec<(u16, bool)>,
     pub spawns: usize,
+    pub joins: Vec<u16>,
     pub complete: bool,
 }
 
@@ -40,6 +42,7 @@ struct Task {
     index: u16,
     state: State,
     high_priority: bool,
+    joiners: Vec<usize>, // tasks waiting for this one to complete, in registration order
 }
 
 #[derive(Debug, Default)]
@@ -95,7 +98,7 @@ impl Scheduler {
         }
         let id = self.tasks.len();
         let index = self.table.insert(id) as u16;
-        self.tasks.push(Task { index, state: State::Ready, high_priority: false });
+        self.tasks.push(Task { index, state: State::Ready, high_priority: false, joiners: vec![] });
         self.schedule_internal(id);
         Some(index)
     }
@@ -204,11 +207,27 @@ impl Scheduler {
             for _ in 0..poll.spawns {
                 self.spawn(); // a child of a high-priority task joins the current cohort
             }
+            for &index in &poll.joins {
+                if let Some(target) = self.id(index) {
+                    self.tasks[target].joiners.push(id); // a live task is never Complete
+                }
+            }
             self.current = None;
             poll.complete
         };
         if complete {
+            // Its future goes first, and with it its own waits on other tasks.
+            for task in &mut self.tasks {
+                task.joiners.retain(|&joiner| joiner != id);
+            }
             self.tasks[id].state = State::Complete;
+            // Then its joiners are woken, in registration order, with it still current
+            // (so a high-priority task's joiners join the current cohort).
+            self.current = Some(id);
+            for joiner in std::mem::take(&mut self.tasks[id].joiners) {
+                self.schedule_io_id(joiner);
+            }
+            self.current = None;
             let index = self.tasks[id].index;
             self.table.remove(index as usize);
         } else {
@@ -251,7 +270,7 @@ mod tests {
     fn a_held_waker_of_a_completed_task_does_nothing_even_after_its_index_is_reused() {
         let mut s = Scheduler::new();
         let a = s.spawn().unwrap();
-        s.run_cohort(|_| Poll { wakes: vec![], spawns: 0, complete: true });
+        s.run_cohort(|_| Poll { wakes: vec![], complete: true, ..Poll::default() });
         let b = s.spawn().unwrap();
         assert_eq!(a, b, "the index is reused");
         s.run_cohort(|_| Poll::default());
@@ -259,6 +278,31 @@ mod tests {
         assert_eq!(s.state(b), Some(State::Suspend), "the old task is Complete: ignored");
         s.schedule_io_spawned(1);
         assert_eq!(s.state(b), Some(State::Ready));
+    }
+
+    #[test]
+    fn joiners_are_woken_in_order_when_the_task_completes_unless_they_completed_first() {
+        let mut s = Scheduler::new();
+        let (target, a, b, c) = (s.spawn().unwrap(), s.spawn().unwrap(), s.spawn().unwrap(), s.spawn().unwrap());
+        // a and b join the target (polled in that order); c joins it and completes at once
+        s.run_cohort(|task| match task {
+            t if t == a || t == b => Poll { joins: vec![target], ..Poll::default() },
+            t if t == c => Poll { joins: vec![target], complete: true, ..Poll::default() },
+            _ => Poll::default(),
+        });
+        s.trace.clear();
+        s.schedule_io(target);
+        s.run_cohort(|_| Poll { complete: true, ..Poll::default() });
+        assert_eq!(
+            s.trace,
+            vec![
+                Event::Scheduled { task: target },
+                Event::Scheduled { task: a },
+                Event::Scheduled { task: b },
+                Event::RunEnd { task: target, action: State::Complete as u8, complete: true },
+            ],
+            "a and b in registration order; c's wait went with it"
+        );
     }
 
     #[test]
@@ -313,12 +357,12 @@ mod tests {
         s.schedule_io(a);
         s.trace.clear();
         // a wakes b: b goes to the fill list, so it does not run in this cohort
-        s.run_cohort(|i| if i == a { Poll { wakes: vec![(b, false)], spawns: 0, complete: false } } else { pending() });
+        s.run_cohort(|i| if i == a { Poll { wakes: vec![(b, false)], complete: false, ..Poll::default() } } else { pending() });
         assert_eq!(s.state(b), Some(State::Ready));
         // now a is high priority: b joins the running cohort
         s.schedule_io(a);
         s.set_high_priority(a, true);
-        s.run_cohort(|i| if i == a { Poll { wakes: vec![(b, false)], spawns: 0, complete: false } } else { pending() });
+        s.run_cohort(|i| if i == a { Poll { wakes: vec![(b, false)], complete: false, ..Poll::default() } } else { pending() });
         assert_eq!(s.state(b), Some(State::Suspend), "b ran in the same cohort");
     }
 
@@ -339,12 +383,12 @@ mod tests {
     fn complete_and_aborted_tasks_end_and_stale_indexes_are_no_ops() {
         let mut s = Scheduler::new();
         let (a, b) = (s.spawn().unwrap(), s.spawn().unwrap());
-        s.run_cohort(|i| Poll { wakes: vec![], spawns: 0, complete: i == a });
+        s.run_cohort(|i| Poll { wakes: vec![], complete: i == a, ..Poll::default() });
         assert_eq!(s.state(a), None, "completed: out of the table");
         s.schedule_io(a); // stale: nothing happens
         assert!(s.abort(b).is_ok());
         assert_eq!(s.state(b), Some(State::Aborted));
-        s.run_cohort(|_| Poll { wakes: vec![], spawns: 0, complete: false });
+        s.run_cohort(|_| Poll { wakes: vec![], complete: false, ..Poll::default() });
         assert_eq!(s.state(b), None, "an aborted task ends at its next poll");
         assert_eq!(s.task_count(), 0);
         let c = s.spawn().unwrap();
@@ -355,7 +399,7 @@ mod tests {
     fn a_task_completing_while_on_the_cpu_list_is_not_polled_again() {
         let mut s = Scheduler::new();
         let a = s.spawn().unwrap();
-        s.run_cohort(|_| Poll { wakes: vec![(a, true)], spawns: 0, complete: true });
+        s.run_cohort(|_| Poll { wakes: vec![(a, true)], complete: true, ..Poll::default() });
         s.trace.clear();
         s.run_cohort(|_| panic!("a completed task was polled"));
         assert!(s.trace.is_empty());

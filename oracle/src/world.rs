@@ -88,7 +88,7 @@ impl World {
                     _ => foreign.push(data),
                 }
             }
-            Poll { wakes: local, spawns: 0, complete }
+            Poll { wakes: local, complete, ..Poll::default() }
         });
         // Applied after the cohort, which is the same as in place: nothing reads another
         // runtime's pending set during the cohort, and no runtime starts or stops.
