@@ -28,14 +28,7 @@ RawWake consume_waker(FuzzedDataProvider& in, bool on_plain_thread) {
 Program decode(const std::uint8_t* data, std::size_t size) {
     FuzzedDataProvider in(data, size);
     Program p;
-    std::size_t steps = in.ConsumeIntegralInRange<std::size_t>(1, 4);
-    for (std::size_t i = 0; i < steps; ++i) {
-        Step s;
-        std::size_t wakes = in.ConsumeIntegralInRange<std::size_t>(0, 3);
-        for (std::size_t w = 0; w < wakes; ++w) s.wakes.push_back(consume_waker(in, false));
-        s.complete = in.ConsumeBool();
-        p.steps.push_back(std::move(s));
-    }
+    p.steps = consume_steps(in, consume_waker);
     static const Op ops[] = {Op::Start, Op::Start, Op::Stop, Op::Spawn, Op::Spawn,
                              Op::Wake,  Op::Wake,  Op::Run,  Op::Run,   Op::Idle};
     static const std::uint8_t indexes[] = {0, 1, 2, 3, 0, 1, 2, 255};

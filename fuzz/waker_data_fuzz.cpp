@@ -24,14 +24,7 @@ RawWake consume_waker(FuzzedDataProvider& in, bool on_plain_thread) {
 Program decode(const std::uint8_t* data, std::size_t size) {
     FuzzedDataProvider in(data, size);
     Program p;
-    std::size_t steps = in.ConsumeIntegralInRange<std::size_t>(1, 4);
-    for (std::size_t i = 0; i < steps; ++i) {
-        Step s;
-        std::size_t wakes = in.ConsumeIntegralInRange<std::size_t>(0, 3);
-        for (std::size_t w = 0; w < wakes; ++w) s.wakes.push_back(consume_waker(in, false));
-        s.complete = in.ConsumeBool();
-        p.steps.push_back(std::move(s));
-    }
+    p.steps = consume_steps(in, consume_waker);
     static const Op ops[] = {Op::Start, Op::Stop, Op::Spawn, Op::Spawn, Op::Wake, Op::Wake, Op::Wake, Op::Run};
     while (in.remaining_bytes() > 0 && p.instrs.size() < 48) {
         Instr instr{ops[in.ConsumeIntegralInRange<int>(0, 7)], in.ConsumeIntegralInRange<std::uint8_t>(0, WORKERS - 1)};

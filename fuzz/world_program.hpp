@@ -12,6 +12,8 @@
 // schedule_io_internal); and a counting waker's vtable calls must be the expected ones.
 #pragma once
 
+#include <fuzzer/FuzzedDataProvider.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <functional>
@@ -64,6 +66,19 @@ struct Program {
     std::vector<Instr> instrs;
     std::vector<Step> steps;  // consumed in poll order, across all runtimes, cyclically; never empty
 };
+
+// The polls' script: 1-4 steps of 0-3 wakes each (made on a runtime thread), then
+// Ready or Pending. `consume_waker(in, on_plain_thread)` reads one waker.
+template <class ConsumeWaker>
+std::vector<Step> consume_steps(FuzzedDataProvider& in, ConsumeWaker&& consume_waker) {
+    std::vector<Step> steps(in.ConsumeIntegralInRange<std::size_t>(1, 4));
+    for (Step& s : steps) {
+        std::size_t wakes = in.ConsumeIntegralInRange<std::size_t>(0, 3);
+        for (std::size_t w = 0; w < wakes; ++w) s.wakes.push_back(consume_waker(in, false));
+        s.complete = in.ConsumeBool();
+    }
+    return steps;
+}
 
 inline std::string describe(const RawWake& w) {
     static const char* vtables[] = {"index", "noop", "counting"};
