@@ -2,7 +2,7 @@
 // decode to a program (spawn / wake / wake_cpu / abort / set_high_priority / run_cohort /
 // wake through a held Rc waker)
 // and the polls' scripts (wakes of other, self or stale tasks, children spawned, joins,
-// then Ready or Pending);
+// then Ready or Pending, or a nop I/O);
 // props/scheduler_program.hpp runs it through both and any difference in the trace or
 // the final task states traps. scheduler_explain <file>... prints the program a crash
 // file decodes to.
@@ -32,6 +32,7 @@ Program decode(const std::uint8_t* data, std::size_t size) {
         s.complete = in.ConsumeBool();
         s.spawns = in.ConsumeIntegralInRange<int>(0, 3) == 3 ? 1 : 0;  // a child in one poll of four
         if (in.ConsumeIntegralInRange<int>(0, 3) == 3) s.joins.push_back(in.ConsumeIntegralInRange<std::uint16_t>(1, MAX_INDEX));
+        s.nop = in.ConsumeIntegralInRange<int>(0, 3) == 3;
         p.steps.push_back(std::move(s));
     }
     static const Op ops[] = {Op::Spawn, Op::Spawn, Op::Wake, Op::WakeCpu, Op::Abort, Op::High, Op::Run, Op::Run, Op::WakeHeld};

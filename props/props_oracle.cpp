@@ -22,7 +22,8 @@ int main() {
                 rc::gen::set(&Step::complete, rc::gen::arbitrary<bool>()),
                 rc::gen::set(&Step::spawns, rc::gen::inRange<std::size_t>(0, 2)),
                 rc::gen::set(&Step::joins, rc::gen::container<std::vector<std::uint16_t>>(
-                                               rc::gen::inRange<std::uint16_t>(1, MAX_INDEX + 1))))));
+                                               rc::gen::inRange<std::uint16_t>(1, MAX_INDEX + 1))),
+                rc::gen::set(&Step::nop, rc::gen::element(false, false, false, true)))));
             for (auto& s : p.steps) {
                 s.cpu.resize(s.wakes.size());
                 for (std::size_t i = 0; i < s.wakes.size(); ++i) s.cpu[i] = s.wakes[i] % 3 == 0;

@@ -30,13 +30,15 @@ struct Instr {
 };
 
 // One poll: the wakes it makes (cpu: schedule_cpu; a task's own index: yield_io or
-// yield_cpu), the children it spawns, the tasks it joins, then Ready or Pending.
+// yield_cpu), the children it spawns, the tasks it joins, then Ready or Pending, or a
+// nop I/O and Pending. A task whose nop is in flight only polls the nop (Pending).
 struct Step {
     std::vector<std::uint16_t> wakes;
     std::vector<bool> cpu;
     bool complete;
     std::size_t spawns = 0;
     std::vector<std::uint16_t> joins;  // tasks it then waits for (a join), until it completes itself
+    bool nop = false;  // then it starts a nop I/O and returns Pending; it completes at the end of the loop turn
 };
 
 struct Program {
@@ -64,7 +66,8 @@ inline std::string explain(const Program& p) {
         os << "]";
         if (s.spawns) os << ", spawns " << s.spawns;
         for (std::size_t i = 0; i < s.joins.size(); ++i) os << (i ? ", " : ", joins ") << s.joins[i];
-        os << " then " << (s.complete ? "Ready" : "Pending") << "\n";
+        if (s.nop) os << ", nop I/O";
+        os << " then " << (s.complete && !s.nop ? "Ready" : "Pending") << "\n";
     }
     return os.str();
 }
@@ -132,7 +135,7 @@ inline OraclePoll oracle_script(void* ctx, std::uint16_t) {
     c->cpu.reset(new bool[step.cpu.size() + 1]);
     for (std::size_t i = 0; i < step.cpu.size(); ++i) c->cpu[i] = step.cpu[i];
     return OraclePoll{c->wakes.data(), c->cpu.get(), c->wakes.size(), c->script.children_of(step),
-                      step.joins.data(), step.joins.size(), step.complete};
+                      step.joins.data(), step.joins.size(), step.nop, step.complete};
 }
 
 // The port's task: a leaf that checks for abort, makes the step's wakes, completes or not.
@@ -143,9 +146,14 @@ struct Scripted {
     // (Rc<Task>), so a task joining itself, or a join cycle, is an Rc cycle: never freed,
     // in kimojio as in Rust. run() breaks such cycles before teardown.
     std::shared_ptr<Joins> joining = nullptr;
+    std::optional<kimojio::UnitFuture> nop = std::nullopt;  // a nop I/O it waits for
     kimojio::Poll<void> poll(kimojio::Context& cx) {
         if (kimojio::TaskState::get()->get_current_task()->get_state() == kimojio::TaskReadyState::Aborted) {
             throw kimojio::TaskAborted();
+        }
+        if (nop) {
+            if (nop->poll(cx).is_pending()) return kimojio::Pending;  // woken before its I/O completed
+            nop.reset();
         }
         const Step& step = script->take();
         for (std::size_t i = 0; i < step.wakes.size(); ++i) {
@@ -170,6 +178,11 @@ struct Scripted {
                 joining->emplace_back(kimojio::TaskSource(std::move(*target)));
                 (void)joining->back().poll(cx);  // registers: a live task is never Complete
             }
+        }
+        if (step.nop) {
+            nop.emplace(kimojio::nop());
+            if (nop->poll(cx).is_ready()) throw std::logic_error("a nop completed when it was submitted");
+            return kimojio::Pending;
         }
         return step.complete ? kimojio::Poll<void>(kimojio::Ready) : kimojio::Poll<void>(kimojio::Pending);
     }
@@ -233,6 +246,7 @@ inline std::optional<std::string> run(const Program& p) {
                     ts = kimojio::submit_and_complete_io_all(std::move(ts), true);  // drops completed tasks
                     std::move(ts).into_inner();
                     oracle_sched_run_cohort(oracle, oracle_script, &oracle_ctx);
+                    oracle_sched_complete_io(oracle);
                     break;
                 }
             }

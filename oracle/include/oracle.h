@@ -32,6 +32,7 @@ typedef struct {
     size_t spawns;          /* then it spawns this many children */
     const uint16_t* joins;  /* then it waits for these tasks (until it completes itself) */
     size_t join_count;
+    bool nop;               /* then it starts a nop I/O and returns Pending (see complete_io) */
     bool complete;          /* the poll returns Ready */
 } OraclePoll;
 typedef struct {
@@ -55,6 +56,9 @@ void oracle_sched_set_high_priority(OracleScheduler* s, uint16_t task, bool high
 int32_t oracle_sched_state(const OracleScheduler* s, uint16_t task); /* -1: no live task */
 /* prepare_cohort, then poll every task get_ready hands out with script(ctx, task). */
 void oracle_sched_run_cohort(OracleScheduler* s, OracleScript script, void* ctx);
+/* The end of a loop turn: the nop I/O started in it completes, in submission order, and
+ * wakes its tasks. Until then a poll of such a task does nothing (Pending). */
+void oracle_sched_complete_io(OracleScheduler* s);
 size_t oracle_sched_trace(const OracleScheduler* s, OracleEvent* out, size_t capacity);
 
 /* Runtimes by thread index (0-254) and wakes as (thread, task) identities. A wake made

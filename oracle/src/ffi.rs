@@ -90,6 +90,7 @@ pub struct OraclePoll {
     pub spawns: usize,
     pub joins: *const u16,
     pub join_count: usize,
+    pub nop: bool,
     pub complete: bool,
 }
 
@@ -182,8 +183,16 @@ pub unsafe extern "C" fn oracle_sched_run_cohort(s: *mut OracleScheduler, script
         let p = script(ctx, task);
         let wakes = (0..p.wake_count).map(|i| (*p.wakes.add(i), *p.wake_cpu.add(i))).collect();
         let joins = (0..p.join_count).map(|i| *p.joins.add(i)).collect();
-        Poll { wakes, spawns: p.spawns, joins, complete: p.complete }
+        Poll { wakes, spawns: p.spawns, joins, nop: p.nop, complete: p.complete }
     });
+}
+
+/// The end of a loop turn: the nop I/O started during it completes and wakes its tasks.
+/// # Safety
+/// `s` comes from oracle_sched_new.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_sched_complete_io(s: *mut OracleScheduler) {
+    (*s).0.complete_io()
 }
 
 /// Writes up to `capacity` trace events (oldest first); returns how many there are.

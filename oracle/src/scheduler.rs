@@ -28,12 +28,15 @@ pub enum Event {
 
 /// What a task does in one poll: the wakes it makes (by task index; `cpu` picks
 /// schedule_cpu), the children it spawns, the tasks it starts to join (it waits for
-/// each until it completes itself), then whether it returns Ready.
+/// each until it completes itself), then whether it returns Ready. With `nop` it then
+/// starts a nop I/O instead and returns Pending; until the I/O completes (at the end of
+/// the loop turn, see complete_io) a poll of the task does nothing but return Pending.
 #[derive(Clone, Debug, Default)]
 pub struct Poll {
     pub wakes: Vec<(u16, bool)>,
     pub spawns: usize,
     pub joins: Vec<u16>,
+    pub nop: bool,
     pub complete: bool,
 }
 
@@ -43,6 +46,7 @@ struct Task {
     state: State,
     high_priority: bool,
     joiners: Vec<usize>, // tasks waiting for this one to complete, in registration order
+    nop_in_flight: bool,
 }
 
 #[derive(Debug, Default)]
@@ -54,6 +58,7 @@ pub struct Scheduler {
     cpu: VecDeque<usize>,
     last_ready_cpu: bool,
     current: Option<usize>,
+    io_in_flight: Vec<usize>, // tasks whose nop I/O is in flight, in submission order
     pub trace: Vec<Event>,
 }
 
@@ -98,7 +103,7 @@ impl Scheduler {
         }
         let id = self.tasks.len();
         let index = self.table.insert(id) as u16;
-        self.tasks.push(Task { index, state: State::Ready, high_priority: false, joiners: vec![] });
+        self.tasks.push(Task { index, state: State::Ready, high_priority: false, joiners: vec![], nop_in_flight: false });
         self.schedule_internal(id);
         Some(index)
     }
@@ -194,6 +199,8 @@ impl Scheduler {
         }
         let complete = if state == State::Aborted {
             true
+        } else if self.tasks[id].nop_in_flight {
+            false // it polls its I/O, which has not completed: Pending, nothing else
         } else {
             let poll = script(self.tasks[id].index);
             self.current = Some(id);
@@ -213,7 +220,11 @@ impl Scheduler {
                 }
             }
             self.current = None;
-            poll.complete
+            if poll.nop {
+                self.tasks[id].nop_in_flight = true;
+                self.io_in_flight.push(id);
+            }
+            poll.complete && !poll.nop
         };
         if complete {
             // Its future goes first, and with it its own waits on other tasks.
@@ -238,6 +249,15 @@ impl Scheduler {
         }
         let t = &self.tasks[id];
         self.trace.push(Event::RunEnd { task: t.index, action: t.state as u8, complete });
+    }
+
+    /// The end of a loop turn: the nop I/O submitted during it completes, in submission
+    /// order, and each wakes its task (no task is current, so into the fill list).
+    pub fn complete_io(&mut self) {
+        for id in std::mem::take(&mut self.io_in_flight) {
+            self.tasks[id].nop_in_flight = false;
+            self.schedule_io_id(id);
+        }
     }
 
     /// One loop turn after completions and the drain point: prepare the cohort, then
@@ -303,6 +323,30 @@ mod tests {
             ],
             "a and b in registration order; c's wait went with it"
         );
+    }
+
+    #[test]
+    fn a_task_waiting_for_its_nop_is_polled_for_nothing_until_the_io_completes() {
+        let mut s = Scheduler::new();
+        let (a, b) = (s.spawn().unwrap(), s.spawn().unwrap());
+        s.set_high_priority(b, true);
+        let mut script_calls = vec![];
+        // a starts a nop (and would complete, but waits for its I/O); b, polled next with
+        // high priority, wakes a into the same cohort: a is polled again, for nothing
+        s.run_cohort(|task| {
+            script_calls.push(task);
+            if task == a {
+                Poll { nop: true, complete: true, ..Poll::default() }
+            } else {
+                Poll { wakes: vec![(a, false)], ..Poll::default() }
+            }
+        });
+        assert_eq!(script_calls, vec![a, b], "a's second poll did not ask the script");
+        assert_eq!(s.state(a), Some(State::Suspend));
+        s.complete_io();
+        assert_eq!(s.state(a), Some(State::Ready), "the completion wakes it");
+        s.run_cohort(|_| Poll { complete: true, ..Poll::default() });
+        assert_eq!(s.state(a), None, "now its script runs again");
     }
 
     #[test]
