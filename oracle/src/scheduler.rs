@@ -1,6 +1,7 @@
 //! One runtime's scheduling, as a model: task states, the three ready lists, the cohort
 //! swap, get_ready's io/cpu alternation, high-priority inheritance, abort, completion,
-//! and the trace events each step emits.
+//! spawns from inside a poll, joins (joiners woken at completion), a nop I/O that wakes
+//! its task at the end of the loop turn, and the trace events each step emits.
 //!
 //! States: Ready (in a ready list), Running (being polled), Suspend (waiting),
 //! Aborted (abort requested; its next poll ends it), Complete (never polled again).
