@@ -81,7 +81,8 @@ def coverage_report(args, names):
     objects = [binaries[0]] + [a for b in binaries[1:] for a in ("-object", b)]
     sources = ["port/src", "port/include/kimojio"]
     subprocess.run(["llvm-cov-14", "show", *objects, f"-instr-profile={profdata}", "-format=html",
-                    f"-output-dir={cov_dir / 'html'}", "-show-line-counts-or-regions", *sources], check=True)
+                    f"-output-dir={cov_dir / 'html'}", "-show-line-counts-or-regions", *sources], check=True,
+                   stderr=subprocess.DEVNULL)  # the same "mismatched data" warning
     report = subprocess.run(["llvm-cov-14", "report", *objects, f"-instr-profile={profdata}", *sources],
                             check=True, capture_output=True, text=True).stdout
     total = report.strip().splitlines()[-1].split()
