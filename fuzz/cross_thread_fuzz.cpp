@@ -22,7 +22,7 @@ RawWake consume_waker(FuzzedDataProvider& in, bool on_plain_thread) {
     static const Action actions[] = {Action::WakeByRef, Action::Wake, Action::CloneThenWake, Action::WakeTask};
     Action action = actions[in.ConsumeIntegralInRange<int>(0, 3)];
     if (on_plain_thread && action == Action::WakeTask) action = Action::WakeByRef;  // no TaskState there
-    return RawWake{(thread << 16) | task, VTable::Index, action};
+    return RawWake{packed_data(thread, task), VTable::Index, action};
 }
 
 Program decode(const std::uint8_t* data, std::size_t size) {

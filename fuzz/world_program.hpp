@@ -46,6 +46,12 @@ struct RawWake {
     Action action;
 };
 
+// The data word of the index waker of (thread index, task index): kimojio's layout,
+// bits 16..23 and 0..15.
+inline std::uint64_t packed_data(std::uint64_t thread_index, std::uint64_t task_index) {
+    return (thread_index << 16) | task_index;
+}
+
 enum class Op : std::uint8_t { Start, Stop, Spawn, Wake, Run, Idle };
 
 struct Instr {
@@ -429,14 +435,10 @@ private:
         thread(w).post([&] {
             kimojio::TaskStateCellRef ts = kimojio::submit_and_complete_io_all(kimojio::TaskState::get(), false);
         });
-        RawWake w_{kimojio_data(worker.index, task), VTable::Index, Action::WakeByRef};
-        thread(plain).run([&] { perform(w_); });
+        RawWake foreign_wake{packed_data(worker.index, task), VTable::Index, Action::WakeByRef};
+        thread(plain).run([&] { perform(foreign_wake); });
         thread(w).wait();
-        perform(world(), NO_THREAD, w_);
-    }
-
-    static std::uint64_t kimojio_data(std::uint8_t thread_index, std::uint16_t task) {
-        return (std::uint64_t{thread_index} << 16) | task;
+        perform(world(), NO_THREAD, foreign_wake);
     }
 
     void compare_traces(int w) {
