@@ -6,7 +6,6 @@
 #include <string>
 
 #include "kimojio/foreign_wake.hpp"
-#include "kimojio/planted_bug.hpp"
 #include "kimojio/task.hpp"
 #include "kimojio/task_state_cell.hpp"
 
@@ -83,11 +82,7 @@ void wake_by_ref_waker(const void* data) {
     auto [thread_index, task_index] = unpack_waker_data(data);
     std::uint8_t current_thread = KIMOJIO_THREAD_INDEX;
 
-#if KIMOJIO_PLANTED_BUG == 7
-    if (current_thread != NO_THREAD_INDEX) {
-#else
     if (thread_index == current_thread && current_thread != NO_THREAD_INDEX) {
-#endif
         // Local path: we are on the owning thread, so TaskState is local
         TaskStateCellRef task_state = TaskState::get();
         local_wake(*task_state, task_index);

@@ -8,7 +8,6 @@
 
 #include "kimojio/runtime.hpp"
 #include "kimojio/index_waker.hpp"
-#include "kimojio/planted_bug.hpp"
 #include "kimojio/task_state_cell.hpp"
 #include "kimojio/timer.hpp"
 
@@ -329,10 +328,6 @@ void TaskState::schedule_io(Rc<Task> task) {
         case TaskReadyState::Complete:
             // ignore I/O completions trying to schedule a completed task. This happens
             // if a task is completed with pending I/O outstanding
-#if KIMOJIO_PLANTED_BUG == 6
-            task->set_state(TaskReadyState::Ready);
-            schedule_io_internal(std::move(task));
-#endif
             break;
         case TaskReadyState::Running:
         case TaskReadyState::Suspend:

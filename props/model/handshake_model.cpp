@@ -8,7 +8,8 @@
 // Checked: no lost wakeup (an owner that blocks with a wake pending was signalled), at
 // most one eventfd write per owner sleep, no eventfd write after the descriptor is
 // closed, and every pushed index is drained exactly once or still pending.
-// Built with -DKIMOJIO_PLANTED_BUG=N it must FAIL (see ci/planted-bugs).
+// Built from a copy of the tree with a planted bug (ci/mutate.py planted-1..3) it must
+// FAIL (see ci/planted-bugs).
 #include <cstdio>
 #include <new>
 

@@ -31,7 +31,6 @@
 #include <cstdint>
 
 #include "kimojio/atomics.hpp"
-#include "kimojio/planted_bug.hpp"
 
 namespace kimojio {
 
@@ -118,9 +117,6 @@ public:
                     auto task_index =
                         static_cast<std::uint16_t>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(word)));
                     word &= word - 1;
-#if KIMOJIO_PLANTED_BUG == 5
-                    word = 0;
-#endif
                     ++found;
                     f(task_index);
                 }
@@ -137,18 +133,12 @@ public:
     // Owner thread, right before blocking for completions. Returns false (do not
     // block) if something is already pending. The eventfd read must be armed.
     bool prepare_to_sleep() {
-#if KIMOJIO_PLANTED_BUG == 1
-        sleeping_.store(true, sync::memory_order_relaxed);
-#else
         // seq_cst store then seq_cst loads: the owner's half of the Dekker pair.
         sleeping_.store(true, sync::memory_order_seq_cst);
-#endif
-#if KIMOJIO_PLANTED_BUG != 2
         if (any_pending()) {
             sleeping_.store(false, sync::memory_order_relaxed);
             return false;
         }
-#endif
         // release, after `sleeping` is set: whoever reads the new count (acquire) knows
         // the owner is blocked or about to block, so its wake will write the eventfd.
         sleeps_.fetch_add(1, sync::memory_order_release);
@@ -222,12 +212,10 @@ public:
         Slot& slot = slots_[index];
         // acq_rel: wakers pinning after this see no OPEN and leave without the queue.
         slot.state.fetch_and(~OPEN, sync::memory_order_acq_rel);
-#if KIMOJIO_PLANTED_BUG != 3
         // acquire: pairs with each waker's unpin (release), so its eventfd write is over.
         while ((slot.state.load(sync::memory_order_acquire) & PINS) != 0) {
             sync::yield_now();
         }
-#endif
         slot.queue.store(nullptr, sync::memory_order_relaxed);
         slot.state.fetch_and(~CLAIMED, sync::memory_order_release);
     }

@@ -19,8 +19,6 @@
 #include <variant>
 #include <vector>
 
-#include "kimojio/planted_bug.hpp"
-
 namespace kimojio {
 
 template <class T>
@@ -148,12 +146,8 @@ public:
             return std::nullopt;
         }
         requests_ -= 1;
-#if KIMOJIO_PLANTED_BUG == 4
-        std::optional<Index> next_free = planted_fifo_reuse(index);
-#else
         std::optional<Index> next_free = free_list_;
         free_list_ = index;
-#endif
         std::optional<T> value(std::move(std::get<typename Slot<T>::Used>(slot.slot).value));
         slot.slot = typename Slot<T>::Free{next_free};
         return value;
@@ -232,19 +226,6 @@ private:
     };
 
     std::vector<Slot<T>> data_;
-#if KIMOJIO_PLANTED_BUG == 4
-    // The planted bug: the freed slot goes to the tail of the free list (FIFO reuse).
-    std::optional<Index> planted_fifo_reuse(Index index) {
-        if (!free_list_) {
-            free_list_ = index;
-            return std::nullopt;
-        }
-        Index last = *free_list_;
-        while (auto next = std::get<typename Slot<T>::Free>(data_[last.get() - 1].slot).next_free) last = *next;
-        std::get<typename Slot<T>::Free>(data_[last.get() - 1].slot).next_free = index;
-        return std::nullopt;
-    }
-#endif
     std::optional<Index> free_list_;  // Head of the linked list of free slots, stored as index.
     std::size_t requests_ = 0;
 };

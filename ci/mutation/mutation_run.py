@@ -1,0 +1,225 @@
+"""The mutation run and its report (ci/mutate.py run / report).
+
+One scratch copy of the tree (build/mutation/src) is taken when the run starts, so edits
+to the tree during a run do not leak into it. Two reused build directories: `release`
+(g++, the release preset without examples and benchmarks) and `fuzz` (the fuzz preset,
+clang). Per mutant: write the mutated file, incremental build, judge, write it back.
+
+Judged by the fast suite, in this order, stopping at the first failure:
+  1. ctest -L unit|props in `release` (and -L model for foreign_wake.hpp, the one file
+     the Relacy model compiles: only it can see a weaker memory order);
+  2. a replay (-runs=0) of the committed corpus in every fuzz harness.
+killed: a check failed or timed out; survived: all passed; invalid: does not compile.
+Results are appended to a JSONL file keyed by mutant id; a rerun skips judged ids.
+"""
+import json
+import os
+import re
+import subprocess
+import time
+
+TEST_LIMIT = 300      # seconds for the ctest step of one mutant (each test: 60)
+REPLAY_LIMIT = 120    # seconds for one harness's corpus replay
+BUILD_LIMIT = 2400    # seconds for one incremental build (not the mutant's fault if slow)
+
+
+def cmake_list(path, var):
+    with open(path) as fh:
+        m = re.search(r'set\(%s\s+([^)]*)\)' % var, fh.read())
+    return m.group(1).split()
+
+
+def targets(src):
+    tests = cmake_list(os.path.join(src, 'tests/CMakeLists.txt'), 'KIMOJIO_TESTS')
+    props = cmake_list(os.path.join(src, 'props/CMakeLists.txt'), 'KIMOJIO_PROPS') + ['props_oracle']
+    fuzz = cmake_list(os.path.join(src, 'fuzz/CMakeLists.txt'), 'KIMOJIO_FUZZERS')
+    return tests + props + ['handshake_model'], fuzz
+
+
+def sh(cmd, limit, log):
+    """(ok, timed_out, seconds) of cmd, output appended to log."""
+    t0 = time.time()
+    with open(log, 'a') as out:
+        out.write('$ %s\n' % ' '.join(cmd))
+        out.flush()
+        try:
+            r = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, timeout=limit)
+            return r.returncode == 0, False, time.time() - t0
+        except subprocess.TimeoutExpired:
+            return False, True, time.time() - t0
+
+
+def judge(tool, base, m, rel_targets, fuzzers, log):
+    """The record of one mutant (m None: the unmutated baseline)."""
+    src = os.path.join(base, 'src')
+    rel, fz = os.path.join(base, 'release'), os.path.join(base, 'fuzz')
+    rec = {'id': m['id'] if m else 'baseline'}
+    if m:
+        rec.update({k: m[k] for k in ('file', 'line', 'kind', 'old', 'new')})
+    open(log, 'w').close()
+    ok, to, rec['build_s'] = sh(['cmake', '--build', rel, '-j', tool.jobs(), '--target'] + rel_targets, BUILD_LIMIT, log)
+    if not ok:
+        rec['status'], rec['by'] = 'invalid', 'does not compile (g++)' if not to else 'build timed out'
+        return rec
+    labels = '^(unit|props|model)$' if m and m['file'] == tool.FW else '^(unit|props)$'
+    ok, to, rec['test_s'] = sh(['ctest', '--test-dir', rel, '-L', labels, '-j', tool.jobs(), '--timeout', '60',
+                                '--stop-on-failure', '--output-on-failure'], TEST_LIMIT, log)
+    if not ok:
+        with open(log) as fh:
+            failed = re.findall(r'\d+ - (\S+) \(', fh.read())
+        rec['status'] = 'killed'
+        rec['by'] = 'ctest %s%s' % (failed[0] if failed else labels, ' (timeout)' if to else '')
+        return rec
+    ok, to, rec['fuzz_build_s'] = sh(['cmake', '--build', fz, '-j', tool.jobs(), '--target']
+                                     + [f + '_fuzz' for f in fuzzers], BUILD_LIMIT, log)
+    if not ok:
+        rec['status'], rec['by'] = 'invalid', 'does not compile (clang, fuzz preset)'
+        return rec
+    rec['replay_s'] = 0.0
+    for f in fuzzers:
+        ok, to, s = sh([os.path.join(fz, 'fuzz', f + '_fuzz'), '-runs=0', '-timeout=25',
+                        os.path.join(src, 'fuzz', 'corpus', f)], REPLAY_LIMIT, log)
+        rec['replay_s'] += s
+        if not ok:
+            rec['status'], rec['by'] = 'killed', 'fuzz replay %s%s' % (f, ' (timeout)' if to else '')
+            return rec
+    rec['status'], rec['by'] = 'survived', ''
+    return rec
+
+
+def load(path):
+    done = {}
+    if os.path.exists(path):
+        with open(path) as fh:
+            for line in fh:
+                if line.strip():
+                    r = json.loads(line)
+                    done[r['id']] = r
+    return done
+
+
+def plan(tool, a, src):
+    ms, total = tool.generated(src, a.count, a.seed)
+    # Source files first (a mutant rebuilds one object), headers after (they rebuild most).
+    ms.sort(key=lambda m: (m['file'].endswith('.hpp'), tool.GEN_FILES.index(m['file']), m['line']))
+    return ms, total
+
+
+def run(tool, a):
+    base = os.path.join(tool.ROOT, 'build', 'mutation')
+    src = os.path.join(base, 'src')
+    results = os.path.join(tool.ROOT, a.results)
+    os.makedirs(os.path.dirname(results), exist_ok=True)
+    tool.sync(tool.ROOT, src)
+    tool.configure(tool.ROOT, src, os.path.join(base, 'release'), 'release',
+                   ['-DKIMOJIO_BUILD_EXAMPLES=OFF', '-DKIMOJIO_BUILD_BENCH=OFF'])
+    tool.configure(tool.ROOT, src, os.path.join(base, 'fuzz'), 'fuzz')
+    rel_targets, fuzzers = targets(src)
+    ms, total = plan(tool, a, src)
+    done = load(results)
+    log = os.path.join(base, 'last.log')
+    start = time.time()
+    base_rec = judge(tool, base, None, rel_targets, fuzzers, log)
+    if base_rec['status'] != 'survived':
+        tool.die('the unmutated tree fails the fast suite (%s): fix that first; log: %s' % (base_rec['by'], log))
+    print('baseline passes (build %.0f s, tests %.1f s, fuzz build %.0f s, replay %.1f s)'
+          % (base_rec['build_s'], base_rec['test_s'], base_rec['fuzz_build_s'], base_rec['replay_s']), flush=True)
+    todo = [m for m in ms if m['id'] not in done]
+    print('%d mutants planned (%d sites, seed %d), %d judged before, %d to go'
+          % (len(ms), total, a.seed, len(ms) - len(todo), len(todo)), flush=True)
+    for i, m in enumerate(todo):
+        if a.max_minutes and time.time() - start > a.max_minutes * 60:
+            print('stopping: --max-minutes %g reached' % a.max_minutes)
+            break
+        path = os.path.join(src, m['file'])
+        with open(path) as fh:
+            original = fh.read()
+        try:
+            mutated = tool.apply_generated(original, m)
+        except tool.Stale as e:
+            tool.die(str(e), 3)
+        t0 = time.time()
+        try:
+            with open(path, 'w') as fh:
+                fh.write(mutated)
+            rec = judge(tool, base, m, rel_targets, fuzzers, log)
+        finally:
+            with open(path, 'w') as fh:
+                fh.write(original)
+        rec['seconds'] = round(time.time() - t0, 1)
+        for k in ('build_s', 'test_s', 'fuzz_build_s', 'replay_s'):
+            if k in rec:
+                rec[k] = round(rec[k], 1)
+        with open(results, 'a') as fh:
+            fh.write(json.dumps(rec, sort_keys=True) + '\n')
+        print('[%d/%d] %s %s:%d %s: %s %s (%.0f s)' % (i + 1, len(todo), m['id'], m['file'], m['line'], m['kind'],
+                                                      rec['status'], rec['by'], rec['seconds']), flush=True)
+    report(tool, a)
+
+
+def report(tool, a):
+    src = os.path.join(tool.ROOT, 'build', 'mutation', 'src')
+    ms, total = plan(tool, a, src if os.path.isdir(src) else tool.ROOT)
+    done = load(os.path.join(tool.ROOT, a.results))
+    recs = [done[m['id']] for m in ms if m['id'] in done]
+    count, seed = a.count, a.seed
+    st = lambda rs, s: sum(1 for r in rs if r['status'] == s)  # noqa: E731
+    k, s, inv = st(recs, 'killed'), st(recs, 'survived'), st(recs, 'invalid')
+    score = lambda k, s: '%.0f%%' % (100.0 * k / (k + s)) if k + s else '-'  # noqa: E731
+    out = ['# Mutation score', '',
+           'Generated by `python3 ci/mutate.py run --count %d --seed %d` (resumable; results in `%s`),'
+           % (count, seed, a.results),
+           'this page by `python3 ci/mutate.py report`. Mutants: comparisons flipped, `if`/`while`',
+           'conditions negated, integer constants changed (0<->1, n->n+1), memory orders weakened to',
+           'relaxed, call/assignment statements deleted, simple if/else branches swapped, over the',
+           'files below (%d sites; %d sampled with seed %d). Each is judged by the fast suite: the'
+           % (total, len(ms), seed),
+           '`unit` and `props` ctest labels of the release build (plus `model`, the Relacy check, for',
+           '`foreign_wake.hpp`, the one file it compiles), then a replay of every fuzz harness\'s',
+           'committed corpus (`-runs=0`). Score = killed / (killed + survived); a mutant that does',
+           'not compile is *invalid* and not counted.', '',
+           '**Judged: %d of %d planned mutants.** Killed %d, survived %d, invalid %d; score %s.'
+           % (len(recs), len(ms), k, s, inv, score(k, s)), '',
+           '| file | planned | judged | killed | survived | invalid | score |',
+           '|---|---:|---:|---:|---:|---:|---:|']
+    for f in tool.GEN_FILES:
+        fm = [m for m in ms if m['file'] == f]
+        fr = [r for r in recs if r['file'] == f]
+        out.append('| `%s` | %d | %d | %d | %d | %d | %s |' % (
+            f, len(fm), len(fr), st(fr, 'killed'), st(fr, 'survived'), st(fr, 'invalid'),
+            score(st(fr, 'killed'), st(fr, 'survived'))))
+    timed = [r for r in recs if r['status'] != 'invalid']
+    if recs:
+        avg = lambda key, rs: sum(r.get(key, 0) for r in rs) / max(1, len(rs))  # noqa: E731
+        out += ['', '## Cost per mutant', '',
+                'Mean over the %d judged mutants on this machine (2 shared cores): %.0f s in all; '
+                'release build %.0f s, tests %.1f s, fuzz build %.0f s (only mutants that survive the '
+                'tests), replay %.1f s. A header mutant rebuilds most targets; a source mutant one object.'
+                % (len(recs), avg('seconds', recs), avg('build_s', recs), avg('test_s', timed),
+                   avg('fuzz_build_s', timed), avg('replay_s', timed))]
+        for ext in ('.cpp', '.hpp'):
+            rs = [r for r in recs if r['file'].endswith(ext)]
+            if rs:
+                out.append('- `%s` mutants: %.0f s mean (%d judged)' % (ext, avg('seconds', rs), len(rs)))
+    kinds = sorted({r['kind'].split(' ')[0] + ' ' + r['kind'].split(' ')[1] for r in recs})
+    if kinds:
+        out += ['', '| kind | judged | killed | survived | invalid |', '|---|---:|---:|---:|---:|']
+        for kd in kinds:
+            rs = [r for r in recs if r['kind'].startswith(kd)]
+            out.append('| %s | %d | %d | %d | %d |' % (kd, len(rs), st(rs, 'killed'), st(rs, 'survived'),
+                                                   st(rs, 'invalid')))
+    out += ['', '## Survivors', '']
+    surv = [r for r in recs if r['status'] == 'survived']
+    if not surv:
+        out.append('None among the judged mutants.')
+    for r in surv:
+        old = r['old'].strip().splitlines()[0]
+        new = r['new'].strip().splitlines()[0] if r['new'].strip() else '(deleted)'
+        out.append('- `%s` %s:%d, %s: `%s` -> `%s`' % (r['id'], r['file'], r['line'], r['kind'], old, new))
+    out += ['', '## Not judged', '',
+            '%d planned mutants are not judged yet; `python3 ci/mutate.py run` continues where this '
+            'stopped.' % (len(ms) - len(recs))]
+    with open(os.path.join(tool.ROOT, tool.REPORT), 'w') as fh:
+        fh.write('\n'.join(out) + '\n')
+    print('%s: %d of %d judged, killed %d, survived %d, invalid %d, score %s'
+          % (tool.REPORT, len(recs), len(ms), k, s, inv, score(k, s)))
