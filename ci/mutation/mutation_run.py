@@ -100,8 +100,14 @@ def load(path):
 
 def plan(tool, a, src):
     ms, total = tool.generated(src, a.count, a.seed)
-    # Source files first (a mutant rebuilds one object), headers after (they rebuild most).
-    ms.sort(key=lambda m: (m['file'].endswith('.hpp'), tool.GEN_FILES.index(m['file']), m['line']))
+    # Source files first, grouped (a mutant rebuilds one object); then headers round-robin
+    # across files (each rebuilds most targets anyway), so a partial run samples each file.
+    rank, seen = {}, {}
+    for m in ms:
+        seen[m['file']] = seen.get(m['file'], -1) + 1
+        rank[m['id']] = seen[m['file']]
+    ms.sort(key=lambda m: (0, tool.GEN_FILES.index(m['file']), m['line']) if m['file'].endswith('.cpp')
+            else (1, rank[m['id']], tool.GEN_FILES.index(m['file'])))
     return ms, total
 
 
