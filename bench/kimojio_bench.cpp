@@ -5,6 +5,8 @@
 //   kimojio_bench round_trip [n]          plain thread wakes a task, task wakes it back
 //   kimojio_bench raw_round_trip [n]      the same through a bare eventfd/io_uring loop
 //   kimojio_bench throughput <threads> [n]  foreign wakes/s with a busy owner
+//   kimojio_bench foreign_wake [n]        one plain thread wakes 64 parked tasks n times while
+//                                         the loop waits (for callgrind: instructions per wake)
 //   kimojio_bench churn [n]               spawn + complete + join of trivial tasks
 //   kimojio_bench nop [n]                 nop I/O through the runtime
 //   kimojio_bench raw_nop [n]             nop through a bare liburing loop
@@ -190,6 +192,34 @@ void throughput(int threads, int per_thread) {
            1000.0 * static_cast<double>(stats.eventfd_writes) / static_cast<double>(stats.foreign_wakes), "writes");
 }
 
+// ---- foreign wake, owner not polling ----
+// The loop blocks in join() while one thread wakes, so no polling is interleaved with the
+// wakes and callgrind's count per wake does not depend on scheduling. The first wake of each
+// task sets its bit; every later one finds the task already pending.
+kimojio::Async<void> foreign_wake_main(Busy* b, int n) {
+    std::vector<kimojio::JoinHandle<void>> targets;
+    for (int i = 0; i < 64; ++i) targets.push_back(kimojio::spawn(target(b, i)));
+    while (b->ready.load() < 64) co_await kimojio::yield_io();
+    auto start = Clock::now();
+    std::thread waker([&] {
+        std::vector<kimojio::Waker> w;
+        for (int i = 0; i < 64; ++i)
+            w.push_back(kimojio::Waker::from_raw(kimojio::RawWaker{kimojio::pack_waker_data(0, b->index[i].load()),
+                                                                   &kimojio::index_waker_vtable()}));
+        for (int k = 0; k < n; ++k) w[k % 64].wake_by_ref();
+    });
+    waker.join();
+    result("foreign_wake", "kimojio", std::chrono::duration<double, std::nano>(Clock::now() - start).count() / n, "ns");
+    b->stop.store(true, std::memory_order_release);
+    for (auto& t : targets) co_await t;
+}
+
+void foreign_wake(int n) {
+    Busy b;
+    kimojio::Runtime runtime(0, kimojio::Configuration());
+    if (!runtime.block_on(foreign_wake_main(&b, n))) std::abort();
+}
+
 // ---- churn ----
 kimojio::Async<void> trivial() { co_return; }
 
@@ -273,13 +303,15 @@ int main(int argc, char** argv) {
     if (what == "round_trip") round_trip(arg(argc, argv, 2, 20000));
     else if (what == "raw_round_trip") raw_round_trip(arg(argc, argv, 2, 20000));
     else if (what == "throughput") throughput(arg(argc, argv, 2, 1), arg(argc, argv, 3, 200000));
+    else if (what == "foreign_wake") foreign_wake(arg(argc, argv, 2, 200000));
     else if (what == "churn") churn(arg(argc, argv, 2, 200000));
     else if (what == "nop") nop(arg(argc, argv, 2, 200000));
     else if (what == "raw_nop") raw_nop(arg(argc, argv, 2, 200000));
     else if (what == "self_wake") self_wake(argc > 2 && std::string(argv[2]) == "rc", arg(argc, argv, 3, 1000000));
     else {
         std::fprintf(stderr,
-                     "usage: %s round_trip|raw_round_trip [n] | throughput <threads> [n] | churn|nop|raw_nop [n]\n",
+                     "usage: %s round_trip|raw_round_trip [n] | throughput <threads> [n] | foreign_wake|churn|nop|raw_nop [n]"
+                     " | self_wake index|rc [n]\n",
                      argv[0]);
         return 2;
     }

@@ -1,8 +1,9 @@
 //! tokio peer (current_thread runtime): round trip (a plain thread notifies a task,
 //! the task writes an eventfd back), throughput (N threads notify 64 tasks while a busy
 //! task keeps the runtime polling) and churn (LocalSet spawn_local + join, 1,000 at a
-//! time). Prints RESULT lines for ci/bench.
-//!   tokio_bench round_trip [n] | throughput <threads> [n] | churn [n]
+//! time), and foreign_wake (one thread notifies 64 waiting tasks n times while the runtime
+//! thread waits in join, for callgrind's instructions per notify). Prints RESULT lines.
+//!   tokio_bench round_trip [n] | throughput <threads> [n] | foreign_wake [n] | churn [n]
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -127,15 +128,56 @@ fn churn(n: usize) {
     println!("RESULT churn tokio {} tasks/s", n as f64 / start.elapsed().as_secs_f64());
 }
 
+fn foreign_wake(n: usize) {
+    let notifies: Arc<Vec<Notify>> = Arc::new((0..64).map(|_| Notify::new()).collect());
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Arc::new(AtomicUsize::new(0));
+    runtime().block_on(async {
+        let mut tasks = Vec::new();
+        for i in 0..64 {
+            let (notifies, stop, started) = (notifies.clone(), stop.clone(), started.clone());
+            tasks.push(tokio::spawn(async move {
+                started.fetch_add(1, Ordering::AcqRel);
+                while !stop.load(Ordering::Acquire) {
+                    notifies[i].notified().await;
+                }
+            }));
+        }
+        while started.load(Ordering::Acquire) < 64 {
+            tokio::task::yield_now().await;
+        }
+        tokio::task::yield_now().await; // every task is now parked in notified()
+        let start = Instant::now();
+        let waker = {
+            let notifies = notifies.clone();
+            std::thread::spawn(move || {
+                for k in 0..n {
+                    notifies[k % 64].notify_one();
+                }
+            })
+        };
+        waker.join().unwrap();
+        println!("RESULT foreign_wake tokio {} ns", start.elapsed().as_nanos() as f64 / n as f64);
+        stop.store(true, Ordering::Release);
+        for t in notifies.iter() {
+            t.notify_one();
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+    });
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let num = |i: usize, d: usize| args.get(i).and_then(|s| s.parse().ok()).unwrap_or(d);
     match args.get(1).map(String::as_str) {
         Some("round_trip") => round_trip(num(2, 20000)),
         Some("throughput") => throughput(num(2, 1), num(3, 200000)),
+        Some("foreign_wake") => foreign_wake(num(2, 200000)),
         Some("churn") => churn(num(2, 200000)),
         _ => {
-            eprintln!("usage: tokio_bench round_trip [n] | throughput <threads> [n] | churn [n]");
+            eprintln!("usage: tokio_bench round_trip [n] | throughput <threads> [n] | foreign_wake [n] | churn [n]");
             std::process::exit(2);
         }
     }
