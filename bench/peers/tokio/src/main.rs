@@ -57,6 +57,25 @@ fn round_trip(n: usize) {
     println!("RESULT round_trip tokio {} ns", samples[n / 2]);
 }
 
+// 64 tasks, task i waiting on notifies[i] until stop; each counts itself in started.
+fn spawn_waiters(
+    notifies: &Arc<Vec<Notify>>,
+    stop: &Arc<AtomicBool>,
+    started: &Arc<AtomicUsize>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    (0..64)
+        .map(|i| {
+            let (notifies, stop, started) = (notifies.clone(), stop.clone(), started.clone());
+            tokio::spawn(async move {
+                started.fetch_add(1, Ordering::AcqRel);
+                while !stop.load(Ordering::Acquire) {
+                    notifies[i].notified().await;
+                }
+            })
+        })
+        .collect()
+}
+
 fn throughput(threads: usize, per_thread: usize) {
     let notifies: Arc<Vec<Notify>> = Arc::new((0..64).map(|_| Notify::new()).collect());
     let stop = Arc::new(AtomicBool::new(false));
@@ -90,16 +109,7 @@ fn throughput(threads: usize, per_thread: usize) {
         })
     };
     runtime().block_on(async {
-        let mut tasks = Vec::new();
-        for i in 0..64 {
-            let (notifies, stop, started) = (notifies.clone(), stop.clone(), started.clone());
-            tasks.push(tokio::spawn(async move {
-                started.fetch_add(1, Ordering::AcqRel);
-                while !stop.load(Ordering::Acquire) {
-                    notifies[i].notified().await;
-                }
-            }));
-        }
+        let tasks = spawn_waiters(&notifies, &stop, &started);
         // the busy task: keeps the runtime polling until the wakers are done
         while !stop.load(Ordering::Acquire) {
             tokio::task::yield_now().await;
@@ -133,16 +143,7 @@ fn foreign_wake(n: usize) {
     let stop = Arc::new(AtomicBool::new(false));
     let started = Arc::new(AtomicUsize::new(0));
     runtime().block_on(async {
-        let mut tasks = Vec::new();
-        for i in 0..64 {
-            let (notifies, stop, started) = (notifies.clone(), stop.clone(), started.clone());
-            tasks.push(tokio::spawn(async move {
-                started.fetch_add(1, Ordering::AcqRel);
-                while !stop.load(Ordering::Acquire) {
-                    notifies[i].notified().await;
-                }
-            }));
-        }
+        let tasks = spawn_waiters(&notifies, &stop, &started);
         while started.load(Ordering::Acquire) < 64 {
             tokio::task::yield_now().await;
         }
