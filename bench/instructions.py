@@ -19,6 +19,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "build", "release", "bench")
 TOKIO = os.path.join(ROOT, "bench", "peers", "tokio", "target", "release", "tokio_bench")
+CHURN_BATCH = 1000  # churn in every program spawns and joins 1,000 tasks at a time
 COLLECTED = re.compile(r"Collected : (\d+)")
 
 
@@ -93,6 +94,9 @@ def main():
     args = ap.parse_args()
     if args.large <= args.small:
         ap.error(f"--large ({args.large}) must be greater than --small ({args.small})")
+    if args.small % CHURN_BATCH or args.large % CHURN_BATCH:
+        ap.error(f"--small and --large must be multiples of {CHURN_BATCH}: churn spawns in batches of "
+                 f"{CHURN_BATCH}, so other sizes would not change the work done")
     if args.bin:
         global BIN
         BIN = args.bin
@@ -100,7 +104,7 @@ def main():
     if not per_op:
         print("no benchmark program is built", file=sys.stderr)
         return 1
-    bad = [k for k, v in per_op.items() if v <= 0]
+    bad = [k for k, v in per_op.items() if v < 1]
     if bad:
         print(f"non-positive instruction counts per operation for {bad}: the n-dependent part was not measured",
               file=sys.stderr)
