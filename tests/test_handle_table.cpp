@@ -462,3 +462,41 @@ TEST_CASE("indexes, iter and iter_mut are standard forward ranges") {
     auto indexes = table.indexes();
     CHECK(std::ranges::find(indexes, second) != indexes.end());
 }
+
+// ---- issue 15 / issue 12 item 7: review fixes ----
+#include <type_traits>
+
+#include "kimojio/mut_in_place_cell.hpp"
+#include "kimojio/panic.hpp"
+
+TEST_CASE("HandleTable is movable but not copyable, as the Rust type is not Clone") {
+    CHECK_FALSE(std::is_copy_constructible_v<kimojio::HandleTable<int>>);
+    CHECK_FALSE(std::is_copy_assignable_v<kimojio::HandleTable<int>>);
+    CHECK(std::is_move_constructible_v<kimojio::HandleTable<int>>);
+}
+
+TEST_CASE("insert_fn called from its own value function is a Panic and leaves the table usable") {
+    kimojio::HandleTable<int> table;
+    for (bool with_free_slot : {false, true}) {
+        CAPTURE(with_free_slot);
+        if (with_free_slot) {
+            table.remove(table.insert(7));
+        }
+        std::size_t before = table.len();
+        CHECK_THROWS_AS(table.insert_fn([&](kimojio::Index) { return static_cast<int>(table.insert(1).get()); }),
+                        kimojio::Panic);
+        CHECK(table.len() == before);
+        kimojio::Index index = table.insert(5);
+        REQUIRE(table.get(index) != nullptr);
+        CHECK(*table.get(index) == 5);
+        table.remove(index);
+    }
+}
+
+#if KIMOJIO_DEBUG_ASSERTIONS  // the recursion check, as in Rust, exists in debug builds only
+TEST_CASE("MutInPlaceCell::use_mut called recursively is a kimojio::Panic") {
+    kimojio::MutInPlaceCell<int> cell(0);
+    CHECK_THROWS_AS(cell.use_mut([&](int&) { cell.use_mut([](int&) {}); }), kimojio::Panic);
+    cell.use_mut([](int& value) { value = 1; });  // the guard was released
+}
+#endif

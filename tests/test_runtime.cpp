@@ -1,5 +1,10 @@
 // Port of the tests in kimojio/src/runtime.rs at qbradley/kimojio-rs 35865d7d87d2d2f5bc7cf03d9a5c10a7a9fec88f,
 // in the Rust order, then task lifecycle tests through the real event loop.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <system_error>
+#include <variant>
 #include <future>
 #include <memory>
 #include <string>
@@ -382,4 +387,66 @@ Async<void> handle_after_result_body() {
 
 TEST_CASE("a TaskHandle used after it returned the result throws instead of crashing") {
     run_test(handle_after_result_body());
+}
+
+// ---- issue 15: review fixes ----
+namespace {
+// Lowers RLIMIT_NOFILE to 0, so the next descriptor the process creates (the fresh
+// TaskState's io_uring at teardown) fails with EMFILE.
+Async<Result<int, Errno>> exhausts_fds_then_returns(rlimit* saved) {
+    REQUIRE(getrlimit(RLIMIT_NOFILE, saved) == 0);
+    rlimit low = *saved;
+    low.rlim_cur = 0;
+    REQUIRE(setrlimit(RLIMIT_NOFILE, &low) == 0);
+    co_return Ok{1};
+}
+
+struct EnterRecord {
+    std::uint64_t in_flight_io;
+    bool want;
+};
+class RecordingEnterTrace final : public kimojio::TraceConfiguration {
+public:
+    explicit RecordingEnterTrace(std::vector<EnterRecord>* out) : out_(out) {}
+    void trace(kimojio::EventEnvelope event) override {
+        if (auto* enter = std::get_if<kimojio::events::RingEnterEnd>(&event.event)) {
+            out_->push_back({enter->in_flight_io, enter->want});
+        }
+    }
+
+private:
+    std::vector<EnterRecord>* out_;
+};
+}  // namespace
+
+TEST_CASE("a teardown error propagates from block_on and leaves the thread's TaskState usable") {
+    rlimit saved{};
+    {
+        kimojio::Runtime runtime(0, kimojio::Configuration());
+        CHECK_THROWS_AS((void)runtime.block_on(exhausts_fds_then_returns(&saved)), std::system_error);
+        REQUIRE(setrlimit(RLIMIT_NOFILE, &saved) == 0);
+    }
+    CHECK(TaskState::get()->tasks.is_empty());
+    CHECK(TaskState::get()->get_task_count() == 0);
+    kimojio::Runtime again(0, kimojio::Configuration());
+    auto result = again.block_on(returns_one());
+    REQUIRE(result.has_value());
+    CHECK(std::move(*result).value().value() == 1);
+}
+
+TEST_CASE("RingEnterEnd counts the armed eventfd read in in_flight_io (no wrap-around)") {
+    std::vector<EnterRecord> enters;
+    {
+        kimojio::Runtime runtime(
+            0, kimojio::Configuration().set_trace_buffer_manager(std::make_unique<RecordingEnterTrace>(&enters)));
+        auto result = runtime.block_on(returns_one());
+        REQUIRE(result.has_value());
+    }
+    bool waited = false;
+    for (const EnterRecord& enter : enters) {
+        CAPTURE(enter.in_flight_io);
+        CHECK(enter.in_flight_io < 16);  // a handful of operations at most; 2^64-1 if it wrapped
+        waited = waited || enter.want;  // an enter that armed the eventfd read
+    }
+    CHECK(waited);
 }

@@ -2,7 +2,9 @@
 // the io/cpu alternation of get_ready, high-priority inheritance, abort, and the
 // ownership assertion of schedule_io_internal. These drive a TaskState directly,
 // without the event loop, so every step is observable.
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "test_support.hpp"
@@ -242,4 +244,45 @@ TEST_CASE("a task that completes while queued on the cpu list is not polled agai
     // Upstream sets it Running when get_ready takes it from the cpu list (the io branch
     // checks for Complete, the cpu branch does not), so poll_task polls a finished task.
     CHECK(test_support::run_test(spawn_and_join()) == 7);
+}
+
+// ---- issue 15: ~TaskState drops its fields in Rust's declaration order ----
+#include <thread>
+
+namespace {
+class FlagOnDestroyTrace final : public kimojio::TraceConfiguration {
+public:
+    explicit FlagOnDestroyTrace(bool* destroyed) : destroyed_(destroyed) {}
+    ~FlagOnDestroyTrace() override { *destroyed_ = true; }
+    void trace(kimojio::EventEnvelope) override {}
+
+private:
+    bool* destroyed_;
+};
+
+// Pending forever; when dropped, records whether the trace configuration was already gone.
+struct RecordsOnDrop {
+    const bool* config_destroyed;
+    std::optional<bool>* seen;
+    bool armed = true;
+    RecordsOnDrop(const bool* config_destroyed, std::optional<bool>* seen) : config_destroyed(config_destroyed), seen(seen) {}
+    RecordsOnDrop(RecordsOnDrop&& other) noexcept
+        : config_destroyed(other.config_destroyed), seen(other.seen), armed(std::exchange(other.armed, false)) {}
+    ~RecordsOnDrop() {
+        if (armed) *seen = *config_destroyed;
+    }
+    kimojio::Poll<void> poll(kimojio::Context&) { return kimojio::Pending; }
+};
+}  // namespace
+
+TEST_CASE("at thread exit with a task left, ~TaskState drops the trace buffer before the tasks (Rust's order)") {
+    bool config_destroyed = false;
+    std::optional<bool> seen;
+    std::thread([&] {
+        kimojio::TaskStateCellRef ts = TaskState::get();
+        ts->trace_buffer.trace_configuration = std::make_unique<FlagOnDestroyTrace>(&config_destroyed);
+        (void)ts->schedule_new(RecordsOnDrop{&config_destroyed, &seen}, Uuid::nil(), Uuid::nil());
+    }).join();
+    REQUIRE(seen.has_value());  // the task was dropped at thread exit
+    CHECK(*seen);               // after the trace buffer, as Rust drops fields in declaration order
 }

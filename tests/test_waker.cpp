@@ -2,6 +2,7 @@
 // (kimojio/src/task_ref.rs), plus the debug-only recursive-borrow check of
 // TaskStateCell (kimojio/src/task_state_cell.rs).
 #include <string>
+#include <type_traits>
 
 #include "test_support.hpp"
 
@@ -171,4 +172,11 @@ TEST_CASE("copying a moved-from Waker throws instead of crashing") {
     Waker taken = std::move(w);
     CHECK_THROWS_AS(Waker{w}, std::logic_error);
     CHECK(counts.clones == 0);
+}
+
+TEST_CASE("a const TaskStateCellRef hands out a const TaskState (Rust: Deref, not DerefMut)") {
+    using Ref = kimojio::TaskStateCellRef;
+    CHECK(std::is_const_v<std::remove_reference_t<decltype(*std::declval<const Ref&>())>>);
+    CHECK(std::is_const_v<std::remove_pointer_t<decltype(std::declval<const Ref&>().operator->())>>);
+    CHECK_FALSE(std::is_const_v<std::remove_reference_t<decltype(*std::declval<Ref&>())>>);
 }

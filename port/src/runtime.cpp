@@ -4,6 +4,7 @@
 
 #include <sched.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "kimojio/foreign_wake.hpp"
@@ -54,7 +55,8 @@ TaskStateCellRef poll_task(Rc<Task> task, TaskStateCellRef task_state) {
 
     reborrowed->current_task = std::nullopt;
 
-    int cpu = sched_getcpu();
+    // rustix's sched_getcpu cannot fail; glibc's returns -1, traced as cpu 0, not 65535.
+    int cpu = std::max(sched_getcpu(), 0);
     reborrowed->write_event(task->task_index,
                             events::TaskRunEnd{activity_id, start_time, tag, static_cast<std::uint16_t>(cpu),
                                                static_cast<std::uint8_t>(task->get_state()), complete});
@@ -187,7 +189,11 @@ TaskStateCellRef submit_and_complete_io(TaskStateCellRef task_state, bool busy_p
         bool announced_sleep = false;
         if (!no_wait && queue != nullptr) {
             if (!state.foreign_wake_read_armed) {
+                // Outside the enter-stats timing, as any other submit: if the SQ is
+                // full, this enters the ring once to make room (not timed).
                 arm_foreign_wake_read(state);
+                // The read is in flight now: count it, or the trace is one too low.
+                in_flight_io = stats.in_flight_io;
             }
             announced_sleep = queue->prepare_to_sleep();
             no_wait = !announced_sleep;
@@ -283,7 +289,7 @@ TaskStateCellRef cancel_and_reap_in_flight_io(TaskStateCellRef task_state, bool 
 }
 }  // namespace
 
-void drop_all_tasks(TaskStateCellRef task_state) noexcept {
+void drop_all_tasks(TaskStateCellRef task_state) {
     try {
         // Drop tasks until no task is left referenced by the TaskState: dropping one
         // may wake others, and reaping canceled I/O wakes the tasks that waited on it.
@@ -322,8 +328,14 @@ void drop_all_tasks(TaskStateCellRef task_state) noexcept {
         TaskState old_state;
         std::swap(*task_state, old_state);
         std::move(task_state).into_inner();
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "kimojio: error while dropping tasks at runtime teardown: %s\n", e.what());
+    } catch (...) {
+        // As Rust (runtime.rs 406-408) the error propagates. Release the borrow first;
+        // the TaskState left behind holds no task (the failures possible here, reaping
+        // I/O or creating the fresh TaskState, come after the tasks were dropped).
+        if (task_state.is_borrowed()) {
+            std::move(task_state).into_inner();
+        }
+        throw;
     }
 }
 

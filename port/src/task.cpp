@@ -64,15 +64,18 @@ void Task::cancel_io_scope_completions(TaskStateCellRef task_state) const {
         if (!io_scope_completions) {
             throw Panic("must be called from an io_scope callback");
         }
-        for (auto& completion : io_scope_completions->completions) {
+        // As Rust's drain(..): the vector is emptied first, so an exception leaves no
+        // moved-from entry behind (the rest are dropped with the local).
+        std::vector<Rc<Completion>> completions = std::exchange(io_scope_completions->completions, {});
+        for (auto& completion : completions) {
             completion->cancel(*task_state);
             task_state->return_completion(std::move(completion));
         }
-        io_scope_completions->completions.clear();
         // flush the added SQE
         task_state = submit_and_complete_io_all(std::move(task_state), true);
 
-        for (auto& wait : io_scope_completions->waits) {
+        auto waits = std::exchange(io_scope_completions->waits, {});
+        for (auto& wait : waits) {
             wait->canceled = true;
             wait->waker.use_mut([&](std::optional<Waker>& waker) {
                 if (waker) {
@@ -80,7 +83,6 @@ void Task::cancel_io_scope_completions(TaskStateCellRef task_state) const {
                 }
             });
         }
-        io_scope_completions->waits.clear();
     });
 }
 
@@ -129,8 +131,18 @@ Ring::~Ring() {
     }
 }
 
+// Not in Rust: a Ring is closed once ~TaskState dropped it (Rust's order); a task left
+// alive at thread exit that submits from its destructor gets a Panic (Rust: the TLS
+// access panics and aborts), not a null dereference.
+io_uring* Ring::live() {
+    if (!ring_) {
+        throw Panic("kimojio: io_uring ring used after ~TaskState closed it (a task left at thread exit used it)");
+    }
+    return ring_.get();
+}
+
 std::size_t Ring::submit_and_wait(std::size_t want) {
-    int rc = io_uring_submit_and_wait(ring_.get(), static_cast<unsigned>(want));
+    int rc = io_uring_submit_and_wait(live(), static_cast<unsigned>(want));
     if (rc >= 0) {
         return static_cast<std::size_t>(rc);
     }
@@ -150,18 +162,18 @@ std::size_t Ring::submit_and_wait(std::size_t want) {
 }
 
 Probe Ring::register_probe() {
-    Probe probe(io_uring_get_probe_ring(ring_.get()));
+    Probe probe(io_uring_get_probe_ring(live()));
     if (!probe) {
         throw std::system_error(ENOMEM, std::generic_category(), "kimojio: io_uring register_probe failed");
     }
     return probe;
 }
 
-std::size_t Ring::get_completion_count() { return io_uring_cq_ready(ring_.get()); }
+std::size_t Ring::get_completion_count() { return ring_ ? io_uring_cq_ready(ring_.get()) : 0; }
 
 std::optional<CQE> Ring::get_next_cqe() {
     io_uring_cqe* cqe = nullptr;
-    if (io_uring_peek_cqe(ring_.get(), &cqe) != 0 || cqe == nullptr) {
+    if (!ring_ || io_uring_peek_cqe(ring_.get(), &cqe) != 0 || cqe == nullptr) {
         return std::nullopt;
     }
     CQE copy{cqe->user_data, cqe->res, cqe->flags};
@@ -173,7 +185,7 @@ void Ring::submit(std::span<const SQE> entries) {
     // SAFETY: the pointers in entry have to live until the CQE is processed.
     // This will be the case as long as RingFuture is polled from a task.
     auto push_multiple = [&]() {
-        if (io_uring_sq_space_left(ring_.get()) < entries.size()) {
+        if (io_uring_sq_space_left(live()) < entries.size()) {
             return false;
         }
         for (const SQE& entry : entries) {
@@ -193,7 +205,7 @@ void Ring::wait_cqe_timeout(std::chrono::milliseconds timeout) {
     auto seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout);
     Timespec ts{seconds.count(), std::chrono::duration_cast<std::chrono::nanoseconds>(timeout - seconds).count()};
     io_uring_cqe* cqe = nullptr;
-    io_uring_wait_cqe_timeout(ring_.get(), &cqe, &ts);
+    io_uring_wait_cqe_timeout(live(), &cqe, &ts);
 }
 
 void EnterStats::start() { start_ticks = Timer::ticks(); }
@@ -239,7 +251,22 @@ TaskState::TaskState() : thread_id(std::this_thread::get_id()), ring(false), rin
 
 TaskState::TaskState(TaskState&&) noexcept = default;
 TaskState& TaskState::operator=(TaskState&&) noexcept = default;
-TaskState::~TaskState() = default;
+// Rust drops the fields in declaration order (task.rs:457-522): the rings close and the
+// trace buffer goes before any task is dropped. C++ would destroy the members in reverse,
+// so the destructor drops them in Rust's order; the scalars left need no order.
+TaskState::~TaskState() {
+    { Ring closing = std::move(ring); }
+    { Ring closing = std::move(ring_poll); }
+    trace_buffer.trace_configuration.reset();
+    current_task.reset();
+    std::exchange(fill_ready_task_list_io, {});
+    std::exchange(ready_task_list_io, {});
+    std::exchange(ready_task_list_cpu, {});
+    std::exchange(completion_pool, {});
+    std::exchange(tasks, {});
+    std::exchange(completed_tasks, {});
+    probe.reset();
+}
 
 TaskStateCellRef TaskState::get() {
     // SAFETY (Rust): tasks can not run after their thread is gone, so the

@@ -19,6 +19,8 @@
 #include <variant>
 #include <vector>
 
+#include "kimojio/panic.hpp"
+
 namespace kimojio {
 
 template <class T>
@@ -84,6 +86,11 @@ class HandleTable {
 public:
     // Creates a new empty HandleTable.
     HandleTable() = default;
+    // The Rust type is not Clone.
+    HandleTable(const HandleTable&) = delete;
+    HandleTable& operator=(const HandleTable&) = delete;
+    HandleTable(HandleTable&&) = default;
+    HandleTable& operator=(HandleTable&&) = default;
 
     // Removes all entries from the table.
     void clear() {
@@ -103,13 +110,21 @@ public:
     // Insert a value into the vector using a function to generate the value.
     template <class F>
     Index insert_fn(F&& value_fn) {
+        // Rust's &mut self forbids inserting from value_fn; C++ must check it at run time.
+        if (inserting_) {
+            throw Panic("kimojio: HandleTable::insert_fn called from its own value function");
+        }
+        InsertGuard guard(inserting_);
         requests_ += 1;
         if (free_list_) {
             // Reuse slot from free list.
             Index index = *free_list_;
             std::size_t offset = index.get() - 1;
-            auto& free = std::get<typename Slot<T>::Free>(data_[offset].slot);
-            std::optional<Index> next_free = free.next_free;
+            auto* free = std::get_if<typename Slot<T>::Free>(&data_[offset].slot);
+            if (free == nullptr) {
+                throw Panic("kimojio: HandleTable free list points at a used slot (unreachable)");
+            }
+            std::optional<Index> next_free = free->next_free;
             // Rust builds the value before the replace; if value_fn throws, undo the count.
             Slot<T> used{typename Slot<T>::Used{invoke_counted(value_fn, index)}};
             data_[offset] = std::move(used);
@@ -148,7 +163,7 @@ public:
         requests_ -= 1;
         std::optional<Index> next_free = free_list_;
         free_list_ = index;
-        std::optional<T> value(std::move(std::get<typename Slot<T>::Used>(slot.slot).value));
+        std::optional<T> value(std::move(std::get_if<typename Slot<T>::Used>(&slot.slot)->value));
         slot.slot = typename Slot<T>::Free{next_free};
         return value;
     }
@@ -166,6 +181,15 @@ public:
     auto iter_mut() { return Iter<std::vector<Slot<T>>, T>(data_); }
 
 private:
+    // Not in Rust: the run-time form of the borrow rule insert_fn relies on.
+    struct InsertGuard {
+        explicit InsertGuard(bool& flag) : flag_(flag) { flag_ = true; }
+        InsertGuard(const InsertGuard&) = delete;
+        InsertGuard& operator=(const InsertGuard&) = delete;
+        ~InsertGuard() { flag_ = false; }
+        bool& flag_;
+    };
+
     template <class F>
     T invoke_counted(F& value_fn, Index index) {
         try {
@@ -192,8 +216,11 @@ private:
                 if constexpr (std::is_void_v<Value>) {
                     return index;
                 } else {
-                    Value& value = std::get<typename Slot<T>::Used>((*data_)[offset_].slot).value;
-                    return std::pair<Index, Value&>(index, value);
+                    auto* used = std::get_if<typename Slot<T>::Used>(&(*data_)[offset_].slot);
+                    if (used == nullptr) {
+                        throw Panic("kimojio: HandleTable iterator at a free slot (unreachable)");
+                    }
+                    return std::pair<Index, Value&>(index, used->value);
                 }
             }
             iterator& operator++() {
@@ -228,6 +255,7 @@ private:
     std::vector<Slot<T>> data_;
     std::optional<Index> free_list_;  // Head of the linked list of free slots, stored as index.
     std::size_t requests_ = 0;
+    bool inserting_ = false;
 };
 
 }  // namespace kimojio

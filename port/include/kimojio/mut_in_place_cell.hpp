@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "kimojio/debug_assertions.hpp"
+#include "kimojio/panic.hpp"
 
 namespace kimojio {
 
@@ -28,7 +29,7 @@ public:
     };
     Guard enter() const {
         if (entered_) {
-            throw std::logic_error("kimojio: MutInPlaceCell failed recursion check (use_mut called recursively)");
+            throw Panic("kimojio: MutInPlaceCell failed recursion check (use_mut called recursively)");
         }
         entered_ = true;
         return Guard(*this);

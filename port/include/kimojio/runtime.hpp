@@ -47,7 +47,8 @@ void arm_foreign_wake_read(TaskState& task_state);
 TaskStateCellRef drain_foreign_wakes(TaskStateCellRef task_state);
 
 // Adapted teardown of block_on (Rust: mem::take of the TaskState). See PORTING.md "teardown".
-void drop_all_tasks(TaskStateCellRef task_state) noexcept;
+// Throws what teardown throws (Rust propagates the panic), with no borrow held.
+void drop_all_tasks(TaskStateCellRef task_state);
 
 // The main future of block_on with the scope guard of the Rust async block: when
 // it completes or is dropped, the runtime server task is told to shut down.
@@ -166,8 +167,13 @@ public:
             // Not in Rust (a panic there unwinds with the tasks still in the thread local):
             // leave the thread's TaskState empty so the next block_on starts clean. The
             // borrow was moved into the call that threw, which released it.
-            drop_all_tasks(task_state.is_borrowed() ? std::move(task_state) : TaskState::get());
-            throw;
+            // A second error while tearing down is dropped: the first one is the cause.
+            std::exception_ptr first = std::current_exception();
+            try {
+                drop_all_tasks(task_state.is_borrowed() ? std::move(task_state) : TaskState::get());
+            } catch (...) {
+            }
+            std::rethrow_exception(first);
         }
 
         task_state->enter_stats.report("enter_stats     ");

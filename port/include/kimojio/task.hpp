@@ -22,6 +22,7 @@
 #include "kimojio/completion.hpp"
 #include "kimojio/handle_table.hpp"
 #include "kimojio/mut_in_place_cell.hpp"
+#include "kimojio/panic.hpp"
 #include "kimojio/rc.hpp"
 #include "kimojio/result.hpp"
 #include "kimojio/std_task.hpp"
@@ -38,12 +39,6 @@ class ForeignWakeQueue;
 
 // user_data of the eventfd read that wakes a sleeping loop (never a Completion pointer).
 inline constexpr std::uint64_t FOREIGN_WAKE_USER_DATA = 1;
-
-// Rust's panic!: an error in the runtime's own invariants or a misuse of its API.
-class Panic : public std::logic_error {
-public:
-    using std::logic_error::logic_error;
-};
 
 // Thrown inside an aborted task when it next polls I/O, a wait or a yield (Rust: panic!("Task aborted")).
 class TaskAborted : public std::runtime_error {
@@ -281,6 +276,7 @@ public:
     void wait_cqe_timeout(std::chrono::milliseconds timeout);
 
 private:
+    io_uring* live();
     std::unique_ptr<io_uring> ring_;
 };
 

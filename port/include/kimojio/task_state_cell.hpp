@@ -65,8 +65,11 @@ public:
     // False once moved from or ended by into_inner.
     bool is_borrowed() const { return value_ != nullptr; }
 
-    TaskState* operator->() const { return value_ref_; }
-    TaskState& operator*() const { return *value_ref_; }
+    // A const borrow reads, as Rust's Deref (DerefMut needs the borrow itself mutable).
+    TaskState* operator->() { return value_ref_; }
+    TaskState& operator*() { return *value_ref_; }
+    const TaskState* operator->() const { return value_ref_; }
+    const TaskState& operator*() const { return *value_ref_; }
 
 private:
     friend class TaskStateCell;
