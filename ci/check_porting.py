@@ -46,6 +46,9 @@ COLUMNS = ('rust item', 'rust lines', 'c++ place', 'status', 'notes')
 STATUSES = ('ported', 'adapted', 'omitted')
 IDENT = r'[A-Za-z_~][A-Za-z0-9_]*'
 REF_RE = re.compile(r'^`?([^\s`:;,]+):(\d+)(?:-(\d+))?`?$')
+ANCHOR_RE = re.compile(r'^\s*// ([A-Za-z0-9_./-]+\.rs):(\d+)(?:-(\d+))? (\S.*)$')
+ANCHOR_DIRS = ('port', 'tests')
+ANCHOR_EXTS = ('.hpp', '.cpp', '.h', '.cc')
 CPP_NAME_RE = re.compile(
     r'C\+\+:\s*(`?%s`?(?:\s*,\s*`?%s`?)*)' % (r'[A-Za-z_~][A-Za-z0-9_:~]*', r'[A-Za-z_~][A-Za-z0-9_:~]*'))
 
@@ -114,6 +117,41 @@ def contains_name(lines, start, end, names):
     return False
 
 
+def iter_rows(text_lines):
+    """Yield (lineno, {column: cell}) for every body row of every porting table."""
+    columns = None  # column name -> index for the current table
+    for lineno, line in enumerate(text_lines, 1):
+        if not line.lstrip().startswith('|'):
+            columns = None
+            continue
+        cells = split_row(line)
+        if columns is None:
+            lowered = [c.lower() for c in cells]
+            if all(col in lowered for col in COLUMNS):
+                columns = {col: lowered.index(col) for col in COLUMNS}
+            else:
+                columns = {}  # a table that is not a porting table
+            continue
+        if not columns or is_separator(cells):
+            continue
+        yield lineno, {col: (cells[idx] if idx < len(cells) else '') for col, idx in columns.items()}
+
+
+def anchor_text(rust_ref, item, part=None):
+    """The anchor comment (without indentation) for one C++ place of a row."""
+    text = '// %s %s' % (rust_ref, item.replace('`', ''))
+    return text + (' (part %s)' % part if part else '')
+
+
+def parse_anchor(line):
+    """(rust file, start, end, rest) of an anchor comment line, or None."""
+    m = ANCHOR_RE.match(line)
+    if not m:
+        return None
+    start = int(m.group(2))
+    return m.group(1), start, int(m.group(3)) if m.group(3) else start, m.group(4)
+
+
 class Sources:
     def __init__(self, root, mirror, commit):
         self.root = root
@@ -148,6 +186,61 @@ class Sources:
             except (subprocess.CalledProcessError, OSError):
                 self.cache[key] = None
         return self.cache[key]
+
+
+def norm_rust(path):
+    return path if '/' in path else RUST_SRC_DIR + path
+
+
+class Anchors:
+    """Checks the Rust anchor comments above each C++ place and finds stale ones."""
+
+    def __init__(self, sources):
+        self.sources = sources
+        self.used = set()  # (path, 1-based line) of anchors that belong to a row's place
+
+    def check(self, refs, rust_refs, item, problems):
+        wanted = {(norm_rust(p), s, e) for p, s, e in rust_refs}
+        shown = item.replace('`', '')
+        for path, start, end in refs:
+            lines = self.sources.cpp(path)
+            if lines is None or start < 1 or start > len(lines):
+                continue  # check_refs reports it
+            found = False
+            k = start - 1  # 1-based line just above the place
+            while k >= 1 and start - k <= 10:
+                a = parse_anchor(lines[k - 1])
+                if a is None:
+                    break
+                rest = a[3]
+                if (norm_rust(a[0]), a[1], a[2]) in wanted and (rest == shown or rest.startswith(shown + ' (')):
+                    self.used.add((path, k))
+                    if len(refs) > 1 and '(part' not in rest:
+                        problems.append('C++ %s:%d: the anchor of one of %d places does not say which part it is'
+                                        % (path, start, len(refs)))
+                    found = True
+                k -= 1
+            if not found:
+                want = ' or '.join(anchor_text(r, item) for r in sorted('%s:%d-%d' % (p, s, e) if e != s else
+                                                                    '%s:%d' % (p, s) for p, s, e in rust_refs))
+                problems.append('C++ %s:%d: no anchor `%s` in the comment lines just above the place'
+                                % (path, start, want or anchor_text('?.rs:?', item)))
+
+    def stale(self, root):
+        """Anchor comments under port/ and tests/ that no row's C++ place accounts for."""
+        out = []
+        for top in ANCHOR_DIRS:
+            for dirpath, dirnames, filenames in os.walk(os.path.join(root, top)):
+                dirnames.sort()
+                for fn in sorted(filenames):
+                    if not fn.endswith(ANCHOR_EXTS):
+                        continue
+                    rel = os.path.relpath(os.path.join(dirpath, fn), root)
+                    for k, line in enumerate(self.sources.cpp(rel) or [], 1):
+                        if parse_anchor(line) and (rel, k) not in self.used:
+                            out.append('%s:%d: stale anchor `%s`: no row of the porting tables has a C++ place '
+                                       'just below it with that Rust range and item' % (rel, k, line.strip()))
+        return out
 
 
 def check_refs(kind, refs, names, load, problems):
@@ -187,26 +280,11 @@ def main(argv):
     with open(doc, encoding='utf-8') as f:
         text_lines = f.read().split('\n')
 
+    anchors = Anchors(sources)
     passed = failed = 0
-    columns = None  # column name -> index for the current table
-    for lineno, line in enumerate(text_lines, 1):
-        if not line.lstrip().startswith('|'):
-            columns = None
-            continue
-        cells = split_row(line)
-        if columns is None:
-            lowered = [c.lower() for c in cells]
-            if all(col in lowered for col in COLUMNS):
-                columns = {col: lowered.index(col) for col in COLUMNS}
-            else:
-                columns = {}  # a table that is not a porting table
-            continue
-        if not columns or is_separator(cells):
-            continue
-
+    for lineno, row in iter_rows(text_lines):
         def cell(col):
-            idx = columns[col]
-            return cells[idx] if idx < len(cells) else ''
+            return row[col]
 
         item = cell('rust item')
         status = cell('status').strip('`* ').lower()
@@ -232,6 +310,8 @@ def main(argv):
             if not cpp_refs and not bad and not omitted_no_place:
                 problems.append('no C++ place for a %s row' % (status or 'status-less'))
             check_refs('C++', cpp_refs, overrides or [name], sources.cpp, problems)
+            rs_all, _ = parse_refs(rust_lines)
+            anchors.check(cpp_refs, rs_all, item, problems)
 
             if sources.mirror is not None:
                 rs_refs, bad = parse_refs(rust_lines)
@@ -248,8 +328,11 @@ def main(argv):
         else:
             passed += 1
 
-    print('%d passed, %d failed' % (passed, failed))
-    return 1 if failed else 0
+    stale = anchors.stale(root)
+    for p in stale:
+        print(p)
+    print('%d passed, %d failed' % (passed, failed) + (', %d stale anchors' % len(stale) if stale else ''))
+    return 1 if failed or stale else 0
 
 
 if __name__ == '__main__':

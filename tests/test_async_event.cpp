@@ -57,6 +57,7 @@ struct ReleaseOnExit {
 };
 
 // Yields until `*x == n`; fails after 100 loop iterations (Rust: panic!()).
+// async_event.rs:589-597 wait_for_n
 Async<void> wait_for_n(Counter x, std::size_t n) {
     for (int i = 0; i < 100; ++i) {
         if (n == *x) {
@@ -89,6 +90,7 @@ Async<void> wait_until_waiting(std::shared_ptr<AsyncEvent> e) {
 // ---- event_test_set_reset -------------------------------------------------
 
 namespace {
+// async_event.rs:517-525 event_test_set_reset (part 1 of 2: the test body)
 Async<void> event_test_set_reset_body() {
     AsyncEvent e;
     e.set();
@@ -101,6 +103,7 @@ Async<void> event_test_set_reset_body() {
 }
 }  // namespace
 
+// async_event.rs:517-525 event_test_set_reset (part 2 of 2: the TEST_CASE)
 TEST_CASE("event_test_set_reset") { run_test(event_test_set_reset_body()); }
 
 // ---- event_test_wait ------------------------------------------------------
@@ -113,6 +116,7 @@ Async<void> event_test_wait_task(std::shared_ptr<AsyncEvent> e1, std::shared_ptr
     *x = 2;
 }
 
+// async_event.rs:528-551 event_test_wait (part 1 of 2: the test body)
 Async<void> event_test_wait_body() {
     auto e1 = std::make_shared<AsyncEvent>();
     auto e2 = std::make_shared<AsyncEvent>();
@@ -128,6 +132,7 @@ Async<void> event_test_wait_body() {
 }
 }  // namespace
 
+// async_event.rs:528-551 event_test_wait (part 2 of 2: the TEST_CASE)
 TEST_CASE("event_test_wait") { run_test(event_test_wait_body()); }
 
 // ---- event_test_set_wake_n ------------------------------------------------
@@ -143,6 +148,7 @@ Async<void> event_test_set_wake_n_task(std::shared_ptr<AsyncEvent> e1, Counter x
     *x += 1;
 }
 
+// async_event.rs:554-587 event_test_set_wake_n (part 1 of 2: the test body)
 Async<void> event_test_set_wake_n_body() {
     auto e1 = std::make_shared<AsyncEvent>();
     Counter x = new_counter();
@@ -166,6 +172,7 @@ Async<void> event_test_set_wake_n_body() {
 }
 }  // namespace
 
+// async_event.rs:554-587 event_test_set_wake_n (part 2 of 2: the TEST_CASE)
 TEST_CASE("event_test_set_wake_n") { run_test(event_test_set_wake_n_body()); }
 
 // ---- C++-only tests -------------------------------------------------------

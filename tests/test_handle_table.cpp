@@ -41,6 +41,7 @@ std::vector<std::pair<Index, const T*>> collect_items(const HandleTable<T>& hand
 
 }  // namespace
 
+// handle_table.rs:199-210 test_insert_and_iter
 TEST_CASE("test_insert_and_iter") {
     HandleTable<int> handle_table;
     std::vector<int> values{10, 20, 30, 40, 50};
@@ -56,6 +57,7 @@ TEST_CASE("test_insert_and_iter") {
     }
 }
 
+// handle_table.rs:213-223 test_remove
 TEST_CASE("test_remove") {
     HandleTable<int> handle_table;
     Index idx1 = handle_table.insert(100);
@@ -68,6 +70,7 @@ TEST_CASE("test_remove") {
     CHECK(handle_table.remove(idx1) == std::nullopt);
 }
 
+// handle_table.rs:226-243 test_reuse_slot
 TEST_CASE("test_reuse_slot") {
     HandleTable<int> handle_table;
     Index idx1 = handle_table.insert(1);
@@ -91,6 +94,7 @@ namespace {
 
 // Counts the destruction of live values only: a moved-from Dropper holds a null
 // counter, so the temporaries C++ moves create are not counted.
+// handle_table.rs:249-251 test_drop::Dropper
 class Dropper {
 public:
     explicit Dropper(std::size_t* drop_count) : drop_count(drop_count) {}
@@ -104,9 +108,11 @@ public:
         }
         return *this;
     }
+    // handle_table.rs:254-256 test_drop::Dropper::drop (part 1 of 2: ~Dropper)
     ~Dropper() { drop(); }
 
 private:
+    // handle_table.rs:254-256 test_drop::Dropper::drop (part 2 of 2: drop)
     void drop() {
         if (drop_count != nullptr) {
             *drop_count += 1;
@@ -118,6 +124,7 @@ private:
 
 }  // namespace
 
+// handle_table.rs:246-279 test_drop
 TEST_CASE("test_drop") {
     std::size_t drop_count = 0;
 
@@ -143,6 +150,7 @@ TEST_CASE("test_drop") {
     CHECK(drop_count == 101);
 }
 
+// handle_table.rs:282-290 test_new_and_default
 TEST_CASE("test_new_and_default") {
     // Rust's new() and Default::default() are both the default constructor here.
     HandleTable<int> handle_table1;
@@ -154,6 +162,7 @@ TEST_CASE("test_new_and_default") {
     CHECK(handle_table2.is_empty());
 }
 
+// handle_table.rs:293-319 test_clear
 TEST_CASE("test_clear") {
     HandleTable<std::string_view> handle_table;
 
@@ -183,6 +192,7 @@ TEST_CASE("test_clear") {
     CHECK(*handle_table.get(new_idx) == "new_value");
 }
 
+// handle_table.rs:322-355 test_len_and_is_empty
 TEST_CASE("test_len_and_is_empty") {
     HandleTable<int> handle_table;
 
@@ -218,6 +228,7 @@ TEST_CASE("test_len_and_is_empty") {
     CHECK(handle_table.is_empty());
 }
 
+// handle_table.rs:358-380 test_get
 TEST_CASE("test_get") {
     HandleTable<std::string_view> handle_table;
 
@@ -245,6 +256,7 @@ TEST_CASE("test_get") {
     CHECK(handle_table.get(out_of_bounds) == nullptr);
 }
 
+// handle_table.rs:383-400 test_insert_fn
 TEST_CASE("test_insert_fn") {
     HandleTable<std::string> handle_table;
 
@@ -267,6 +279,7 @@ TEST_CASE("test_insert_fn") {
     CHECK(*handle_table.get(idx3) == "reused_slot_1");
 }
 
+// handle_table.rs:403-432 test_indexes
 TEST_CASE("test_indexes") {
     HandleTable<std::string_view> handle_table;
 
@@ -297,6 +310,7 @@ TEST_CASE("test_indexes") {
     CHECK(indexes == std::vector<Index>{idx1, idx2, idx3});  // idx4 == idx2, so we have 1, 2, 3
 }
 
+// handle_table.rs:435-456 test_iter
 TEST_CASE("test_iter") {
     HandleTable<int> handle_table;
     auto by_index = [](const auto& a, const auto& b) { return a.first < b.first; };
@@ -334,6 +348,7 @@ TEST_CASE("test_iter") {
     CHECK(matches(items, {{idx1, 10}, {idx3, 30}}));
 }
 
+// handle_table.rs:459-485 test_iter_mut
 TEST_CASE("test_iter_mut") {
     HandleTable<int> handle_table;
 
@@ -369,6 +384,7 @@ TEST_CASE("test_iter_mut") {
     CHECK(*handle_table.get(idx3) == 62);
 }
 
+// handle_table.rs:488-516 test_index_methods
 TEST_CASE("test_index_methods") {
     Index idx = Index::from(42);
     CHECK(idx.get() == 42);
@@ -402,6 +418,7 @@ TEST_CASE("test_index_methods") {
     CHECK(found->second == "value1");
 }
 
+// handle_table.rs:519-555 test_edge_cases
 TEST_CASE("test_edge_cases") {
     HandleTable<std::string_view> handle_table;
 

@@ -43,6 +43,7 @@ Async<void> throws_abort() {
 Async<Result<int, Errno>> returns_inval() { co_return Err{Errno::INVAL}; }
 Async<Result<int, Errno>> returns_one() { co_return Ok{1}; }
 
+// runtime.rs:421-441 task_spawn_panic_test (part 1 of 2: the test body)
 Async<void> task_spawn_panic_test() {
     auto task1 = kimojio::spawn_task(throws_abort());
     auto task2 = kimojio::spawn_task(returns_inval());
@@ -62,9 +63,12 @@ Async<void> task_spawn_panic_test() {
 
 }  // namespace
 
+// runtime.rs:421-441 task_spawn_panic_test (part 2 of 2: the TEST_CASE)
 TEST_CASE("task_spawn_panic_test") { run_test(task_spawn_panic_test()); }
 
+// runtime.rs:444-463 test_thread_spawn_panic
 TEST_CASE("test_thread_spawn_panic") {
+    // runtime.rs:445-453 test_thread_spawn_panic::test_spawn
     auto test_spawn = [](bool panic) {
         return std::async(std::launch::async, [panic]() -> Result<void, Errno> {
             if (panic) {
@@ -100,6 +104,7 @@ Async<void> dangerous_child(const kimojio::AsyncEvent* ready, bool* guard_ran) {
     }
 }
 
+// runtime.rs:466-488 test_dangerous_task_drop (part 1 of 2: the test body)
 Async<void> test_dangerous_task_drop(bool* guard_ran) {
     kimojio::AsyncEvent ready;
     auto task = kimojio::spawn_task(dangerous_child(&ready, guard_ran));
@@ -113,6 +118,7 @@ Async<void> test_dangerous_task_drop(bool* guard_ran) {
 
 }  // namespace
 
+// runtime.rs:466-488 test_dangerous_task_drop (part 2 of 2: the TEST_CASE)
 TEST_CASE("test_dangerous_task_drop") {
     bool guard_ran = false;
     run_test(test_dangerous_task_drop(&guard_ran));
@@ -138,12 +144,14 @@ Async<void> busy_poll_until_body() {
 }
 }  // namespace
 
+// runtime.rs:491-504 test_busy_poll_always
 TEST_CASE("test_busy_poll_always") {
     auto waits = run_test(sleep_then_count_waits(100ms),
                           kimojio::Configuration().set_busy_poll(kimojio::BusyPoll::Always()));
     CHECK(waits == 0);
 }
 
+// runtime.rs:507-520 test_busy_poll_never
 TEST_CASE("test_busy_poll_never") {
     auto waits = run_test(sleep_then_count_waits(100ms),
                           kimojio::Configuration().set_busy_poll(kimojio::BusyPoll::Never()));
@@ -155,6 +163,7 @@ namespace {
 // Each read_with_timeout submits a linked pair of SQEs (read + link_timeout: 2 SQEs,
 // 2 CQEs) and increments in_flight_io by 2; draining the CQEs must decrement it by
 // the number of CQEs consumed.
+// runtime.rs:529-568 test_in_flight_io_accounting_with_linked_timeouts (part 1 of 2: the test body)
 Async<void> test_in_flight_io_accounting_with_linked_timeouts() {
     // Yield once so the runtime-server task starts its read, establishing the
     // steady-state baseline for in_flight_io.
@@ -184,10 +193,12 @@ Async<void> test_in_flight_io_accounting_with_linked_timeouts() {
 
 }  // namespace
 
+// runtime.rs:529-568 test_in_flight_io_accounting_with_linked_timeouts (part 2 of 2: the TEST_CASE)
 TEST_CASE("test_in_flight_io_accounting_with_linked_timeouts") {
     run_test(test_in_flight_io_accounting_with_linked_timeouts());
 }
 
+// runtime.rs:571-594 test_busy_poll_until
 TEST_CASE("test_busy_poll_until") {
     run_test(busy_poll_until_body(), kimojio::Configuration().set_busy_poll(kimojio::BusyPoll::Until(10ms)));
 }

@@ -8,6 +8,8 @@ S = 'port/src/'
 T = 'tests/'
 
 _cache = {}
+# A Rust anchor comment (see ci/check_porting.py) never is the item a pattern looks for.
+ANCHOR = re.compile(r'^\s*// [A-Za-z0-9_./-]+\.rs:\d+(?:-\d+)? \S')
 
 
 def lines_of(path):
@@ -71,7 +73,7 @@ def find(path, pattern, after=None, nth=0, mode='auto', template=True):
                 break
         else:
             raise ValueError('after anchor %r not found in %s' % (after, path))
-    hits = [k for k in range(begin, len(lines)) if re.search(pattern, lines[k])]
+    hits = [k for k in range(begin, len(lines)) if re.search(pattern, lines[k]) and not ANCHOR.match(lines[k])]
     if len(hits) <= nth:
         raise ValueError('pattern %r not found in %s (after %r)' % (pattern, path, after))
     s = hits[nth]

@@ -4,11 +4,13 @@
 
 namespace kimojio {
 
+// async_event.rs:67-70 AsyncEvent::set (part 2 of 2: definition)
 void AsyncEvent::set() const {
     state = true;
     waiting_tasks.wake_all();
 }
 
+// async_event.rs:104-113 AsyncEvent::set_wake_n (part 2 of 2: definition)
 void AsyncEvent::set_wake_n(std::size_t count) const {
     state = true;
     while (count > 0) {
@@ -20,20 +22,24 @@ void AsyncEvent::set_wake_n(std::size_t count) const {
     }
 }
 
+// async_event.rs:117-120 AsyncEvent::reset (part 2 of 2: definition)
 void AsyncEvent::reset() const {
     state = false;
     waiting_tasks.wake_all();
 }
 
+// async_event.rs:249-253 WaitData::set_waker (part 2 of 2: definition)
 void WaitData::set_waker(Context& cx) const {
     waker.use_mut([&](std::optional<Waker>& waker) { waker = cx.waker(); });
 }
 
+// async_event.rs:246 WaitDataAdapter (part 2 of 5: WaitDataList::~WaitDataList)
 WaitDataList::~WaitDataList() {
     while (pop_front()) {
     }
 }
 
+// async_event.rs:246 WaitDataAdapter (part 3 of 5: WaitDataList::push_back)
 void WaitDataList::push_back(Rc<WaitData> wait_data) {
     WaitData* node = const_cast<WaitData*>(Rc<WaitData>::into_raw(std::move(wait_data)));
     node->link.prev = tail_;
@@ -47,6 +53,7 @@ void WaitDataList::push_back(Rc<WaitData> wait_data) {
     tail_ = node;
 }
 
+// async_event.rs:246 WaitDataAdapter (part 4 of 5: WaitDataList::pop_front)
 std::optional<Rc<WaitData>> WaitDataList::pop_front() {
     if (head_ == nullptr) {
         return std::nullopt;
@@ -54,6 +61,7 @@ std::optional<Rc<WaitData>> WaitDataList::pop_front() {
     return remove(head_);
 }
 
+// async_event.rs:246 WaitDataAdapter (part 5 of 5: WaitDataList::remove)
 Rc<WaitData> WaitDataList::remove(WaitData* node) {
     if (node->link.prev != nullptr) {
         node->link.prev->link.next = node->link.next;
@@ -69,10 +77,12 @@ Rc<WaitData> WaitDataList::remove(WaitData* node) {
     return Rc<WaitData>::from_raw(node);
 }
 
+// async_event.rs:302-304 WaitList::any_waiting (part 2 of 2: definition)
 bool WaitList::any_waiting() const {
     return wait_data.use_mut([](WaitDataList& wait_data) { return !wait_data.is_empty(); });
 }
 
+// async_event.rs:306-333 WaitList::wake_one (part 2 of 2: definition)
 bool WaitList::wake_one() const {
     std::optional<Rc<WaitData>> task = wait_data.use_mut([](WaitDataList& wait_data) { return wait_data.pop_front(); });
     if (task) {
@@ -95,11 +105,13 @@ bool WaitList::wake_one() const {
     }
 }
 
+// async_event.rs:335-337 WaitList::wake_all (part 2 of 2: definition)
 void WaitList::wake_all() const {
     while (wake_one()) {
     }
 }
 
+// async_event.rs:339-347 WaitList::register (part 2 of 2: definition)
 void WaitList::register_(const Rc<WaitData>& wait_data, std::uint16_t task_id, Uuid activity_id,
                          std::uint32_t tag) const {
     if (!wait_data->link.is_linked()) {
@@ -109,6 +121,7 @@ void WaitList::register_(const Rc<WaitData>& wait_data, std::uint16_t task_id, U
     }
 }
 
+// async_event.rs:349-359 WaitList::unregister (part 2 of 2: definition)
 void WaitList::unregister(const Rc<WaitData>& wait_data) const {
     if (wait_data->link.is_linked()) {
         this->wait_data.use_mut([&](WaitDataList& waiting_tasks) {

@@ -17,6 +17,7 @@
 
 namespace kimojio {
 
+// lib.rs:148-183 Completion::cancel (part 2 of 2: definition)
 void Completion::cancel(TaskState& task_state) const {
     bool should_cancel = state.use_mut([](CompletionState& state) {
         if (std::holds_alternative<completion_state::Idle>(state)) {

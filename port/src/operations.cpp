@@ -7,8 +7,10 @@
 
 namespace kimojio {
 
+// operations.rs:614-616 write (part 2 of 2: definition)
 UsizeFuture write(BorrowedFd fd, std::span<const char> buf) { return write_with_timeout(fd, buf, std::nullopt); }
 
+// operations.rs:652-666 write_with_timeout (part 2 of 2: definition)
 UsizeFuture write_with_timeout(BorrowedFd fd, std::span<const char> buf,
                                std::optional<std::chrono::nanoseconds> timeout) {
     SQE entry{};
@@ -16,14 +18,17 @@ UsizeFuture write_with_timeout(BorrowedFd fd, std::span<const char> buf,
     return UsizeFuture::new_(entry, fd.fd, timeout, IOType::Write);
 }
 
+// operations.rs:829-831 read (part 2 of 2: definition)
 UsizeFuture read(BorrowedFd fd, std::span<char> buf) { return read_with_timeout(fd, buf, std::nullopt); }
 
+// operations.rs:867-881 read_with_timeout (part 2 of 2: definition)
 UsizeFuture read_with_timeout(BorrowedFd fd, std::span<char> buf, std::optional<std::chrono::nanoseconds> timeout) {
     SQE entry{};
     io_uring_prep_read(&entry, fd.fd, buf.data(), static_cast<unsigned>(buf.size()), UINT64_MAX);
     return UsizeFuture::new_(entry, fd.fd, timeout, IOType::Read);
 }
 
+// operations.rs:930-935 close (part 2 of 2: definition)
 UnitFuture close(OwnedFd fd) {
     // we are consuming the fd ourselves, so suppress the destructor's close
     int raw = fd.into_raw_fd();
@@ -32,16 +37,20 @@ UnitFuture close(OwnedFd fd) {
     return UnitFuture::new_(entry, raw, std::nullopt, IOType::Close);
 }
 
+// operations.rs:943-945 nop (part 2 of 2: definition)
 UnitFuture nop() {
     SQE entry{};
     io_uring_prep_nop(&entry);
     return UnitFuture::new_(entry, -1, std::nullopt, IOType::Nop);
 }
 
+// operations.rs:991-995 yield_io (part 2 of 2: definition)
 SetYieldCpuFuture yield_io() { return SetYieldCpuFuture(YieldFutureState::CreatedIo); }
 
+// operations.rs:1004-1008 yield_cpu (part 2 of 2: definition)
 SetYieldCpuFuture yield_cpu() { return SetYieldCpuFuture(YieldFutureState::CreatedCpu); }
 
+// operations.rs:1025-1052 SetYieldCpuFuture::poll (part 2 of 2: definition)
 Poll<void> SetYieldCpuFuture::poll(Context&) {
     TaskStateCellRef task_state = TaskState::get();
     Rc<Task> current_task = task_state->get_current_task();
@@ -70,6 +79,7 @@ Poll<void> SetYieldCpuFuture::poll(Context&) {
     throw Panic("Do not poll completed futures");
 }
 
+// operations.rs:1066-1080 sleep (part 2 of 2: definition)
 SleepFuture sleep(std::chrono::nanoseconds duration) {
     // The boxed Timespec is dropped when the Completion drops, making this cancel safe.
     auto seconds = std::chrono::duration_cast<std::chrono::seconds>(duration);
@@ -81,6 +91,7 @@ SleepFuture sleep(std::chrono::nanoseconds duration) {
     return SleepFuture(std::move(fut));
 }
 
+// operations.rs:1098-1107 SleepFuture::poll (part 2 of 2: definition)
 Poll<Result<void, Errno>> SleepFuture::poll(Context& cx) {
     // Timeout returns ETIME in the expected case. Any other
     // error is returned (e.g. Canceled).
@@ -98,12 +109,14 @@ Poll<Result<void, Errno>> SleepFuture::poll(Context& cx) {
     throw Panic("Timeout should never return Ok");
 }
 
+// operations.rs:1148-1152 write_event (part 2 of 2: definition)
 void write_event(Events event) {
     TaskStateCellRef task_state = TaskState::get();
     std::uint16_t task_id = task_state->get_current_task()->task_index;
     task_state->write_event(task_id, std::move(event));
 }
 
+// operations.rs:1182-1202 task_identity (part 2 of 2: definition)
 TaskIdentity task_identity() {
     TaskStateCellRef task_state = TaskState::get();
     std::thread::id thread_id = task_state->get_current_thread_id();
@@ -118,31 +131,37 @@ TaskIdentity task_identity() {
     }
 }
 
+// operations.rs:1209-1212 get_activity_id (part 2 of 2: definition)
 Uuid get_activity_id() {
     TaskStateCellRef task_state = TaskState::get();
     return task_state->get_current_activity_id();
 }
 
+// operations.rs:1219-1222 get_tenant_id (part 2 of 2: definition)
 Uuid get_tenant_id() {
     TaskStateCellRef task_state = TaskState::get();
     return task_state->get_current_tenant_id();
 }
 
+// operations.rs:1228-1231 set_activity_id_and_tenant_id (part 2 of 2: definition)
 void set_activity_id_and_tenant_id(Uuid activity_id, Uuid tenant_id) {
     TaskStateCellRef task_state = TaskState::get();
     task_state->set_current_activity_id_and_tenant_id(activity_id, tenant_id);
 }
 
+// operations.rs:1236-1244 set_high_priority (part 2 of 2: definition)
 void set_high_priority(bool high_priority) {
     TaskStateCellRef task_state = TaskState::get();
     task_state->get_current_task()->high_priority = high_priority;
 }
 
+// operations.rs:1357-1360 shutdown_loop (part 2 of 2: definition)
 void shutdown_loop() {
     TaskStateCellRef task_state = TaskState::get();
     task_state->shutdown();
 }
 
+// operations.rs:1448-1456 io_scope_cancel (part 2 of 2: definition)
 void io_scope_cancel() {
     TaskStateCellRef task_state = TaskState::get();
     Rc<Task> task = task_state->get_current_task();
@@ -154,6 +173,7 @@ void io_scope_cancel() {
 }
 
 namespace {
+// operations.rs:1551-1568 retain_incomplete
 void retain_incomplete(std::vector<Rc<Completion>>& vec, TaskState& task_state) {
     std::size_t index = 0;
     while (index < vec.size()) {
@@ -173,6 +193,7 @@ void retain_incomplete(std::vector<Rc<Completion>>& vec, TaskState& task_state) 
 }
 }  // namespace
 
+// operations.rs:1471-1506 io_scope_cancel_and_wait_internal (part 2 of 2: definition)
 void io_scope_cancel_and_wait_internal(std::optional<IoScopeCompletions> new_io_scope_completions) {
     TaskStateCellRef task_state = TaskState::get();
     Rc<Task> task = task_state->get_current_task();

@@ -12,6 +12,7 @@
 
 namespace kimojio {
 
+// runtime.rs:19-76 poll_task (part 2 of 2: definition)
 TaskStateCellRef poll_task(Rc<Task> task, TaskStateCellRef task_state) {
     if (task->get_state() == TaskReadyState::Complete) {
         // A running task could get "woken" while running, and then complete without
@@ -64,6 +65,7 @@ TaskStateCellRef poll_task(Rc<Task> task, TaskStateCellRef task_state) {
     return reborrowed;
 }
 
+// runtime.rs:87-195 process_completions (part 2 of 2: definition)
 TaskStateCellRef process_completions(TaskStateCellRef task_state, RingEventTraceInfo trace_info) {
     auto [start_time, ring_tag, submissions, in_flight_io, want, iopoll] = trace_info;
     auto completions_hint = static_cast<std::uint64_t>(task_state->get_completion_count(iopoll));
@@ -137,6 +139,7 @@ TaskStateCellRef process_completions(TaskStateCellRef task_state, RingEventTrace
     return task_state;
 }
 
+// runtime.rs:197-224 submit_and_complete_io_all (part 2 of 2: definition)
 TaskStateCellRef submit_and_complete_io_all(TaskStateCellRef task_state, bool busy_poll) {
     task_state = submit_and_complete_io(std::move(task_state), busy_poll, true);
     task_state = submit_and_complete_io(std::move(task_state), busy_poll, false);
@@ -162,6 +165,7 @@ TaskStateCellRef submit_and_complete_io_all(TaskStateCellRef task_state, bool bu
     return task_state;
 }
 
+// runtime.rs:233-295 submit_and_complete_io (part 2 of 2: definition)
 TaskStateCellRef submit_and_complete_io(TaskStateCellRef task_state, bool busy_poll, bool iopoll) {
     std::optional<RingEventTraceInfo> tracing_info = [&]() -> std::optional<RingEventTraceInfo> {
         bool any_ready = task_state->any_ready();
@@ -289,6 +293,7 @@ TaskStateCellRef cancel_and_reap_in_flight_io(TaskStateCellRef task_state, bool 
 }
 }  // namespace
 
+// runtime.rs:328-411 Runtime::block_on (part 5 of 5: drop_all_tasks, the teardown)
 void drop_all_tasks(TaskStateCellRef task_state) {
     try {
         // Drop tasks until no task is left referenced by the TaskState: dropping one
@@ -339,6 +344,7 @@ void drop_all_tasks(TaskStateCellRef task_state) {
     }
 }
 
+// runtime.rs:304-318 Runtime::new (part 2 of 2: definition)
 Runtime::Runtime(std::uint8_t thread_index, Configuration configuration)
     : thread_index(thread_index), foreign_wake_queue(std::make_unique<ForeignWakeQueue>()) {
     // Registry first: it refuses 255 and an index a live runtime already uses.
@@ -375,6 +381,7 @@ ForeignWakeStats Runtime::foreign_wake_stats() const { return foreign_wake_queue
 
 int Runtime::foreign_wake_eventfd() const { return foreign_wake_queue->eventfd(); }
 
+// runtime.rs:320-322 Runtime::get_handle (part 2 of 2: definition)
 RuntimeHandle Runtime::get_handle() const { return RuntimeHandle(client_pipe.try_clone()); }
 
 }  // namespace kimojio

@@ -31,6 +31,7 @@ std::pair<OwnedFd, OwnedFd> bipipe() {
     return {OwnedFd(fds[0]), OwnedFd(fds[1])};
 }
 
+// runtime_handle.rs:95-98 RuntimeHandle::close_sync (part 2 of 2: definition)
 void RuntimeHandle::close_sync() const {
     // Rust sends a Box<RuntimeServerRequestEnvelope> pointer; with only Shutdown ported the
     // message is the envelope's tag word, so an unread message leaks nothing.
@@ -45,6 +46,7 @@ using MessageBuffer = RcAnyOf<std::array<char, POINTER_SIZE>>;
 
 // message_pipe.rs RecvMessageFuture: reads one message word; the buffer is shared
 // with the Completion so it outlives a read that is dropped while in flight.
+// runtime_handle.rs:278-288 runtime_server (part 2 of 2: RecvMessageFuture)
 class RecvMessageFuture {
 public:
     explicit RecvMessageFuture(const OwnedFd& pipe)
@@ -85,6 +87,7 @@ private:
     UsizeFuture fut;
 };
 
+// runtime_handle.rs:278-288 runtime_server (part 1 of 2: runtime_server)
 Async<Result<void, Errno>> runtime_server(OwnedFd server_pipe) {
     for (;;) {
         Result<RuntimeServerRequestEnvelope, Errno> request = co_await RecvMessageFuture(server_pipe);
@@ -100,6 +103,7 @@ Async<Result<void, Errno>> runtime_server(OwnedFd server_pipe) {
 
 }  // namespace
 
+// runtime_handle.rs:269-276 schedule_runtime_server (part 2 of 2: definition)
 void schedule_runtime_server(OwnedFd server_pipe, TaskState& task_state, Uuid activity_id, Uuid tenant_id) {
     task_state.schedule_new(runtime_server(std::move(server_pipe)), activity_id, tenant_id);
 }

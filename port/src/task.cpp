@@ -44,6 +44,7 @@ void tsan_ring_unmapping() {
 }
 }  // namespace
 
+// task.rs:189-197 Task::replace_io_scope_completions (part 2 of 2: definition)
 std::optional<IoScopeCompletions> Task::replace_io_scope_completions(
     std::optional<IoScopeCompletions> new_completions) const {
     io_scope_completions.use_mut(
@@ -51,6 +52,7 @@ std::optional<IoScopeCompletions> Task::replace_io_scope_completions(
     return new_completions;
 }
 
+// task.rs:199-205 Task::register_io (part 2 of 2: definition)
 void Task::register_io(const Rc<Completion>& completion) const {
     io_scope_completions.use_mut([&](std::optional<IoScopeCompletions>& io_scope_completions) {
         if (io_scope_completions) {
@@ -59,6 +61,7 @@ void Task::register_io(const Rc<Completion>& completion) const {
     });
 }
 
+// task.rs:207-228 Task::cancel_io_scope_completions (part 2 of 2: definition)
 void Task::cancel_io_scope_completions(TaskStateCellRef task_state) const {
     io_scope_completions.use_mut([&](std::optional<IoScopeCompletions>& io_scope_completions) {
         if (!io_scope_completions) {
@@ -86,6 +89,7 @@ void Task::cancel_io_scope_completions(TaskStateCellRef task_state) const {
     });
 }
 
+// task.rs:230-236 Task::register_wait (part 2 of 2: definition)
 void Task::register_wait(const Rc<WaitData>& wait) const {
     io_scope_completions.use_mut([&](std::optional<IoScopeCompletions>& io_scope_completions) {
         if (io_scope_completions) {
@@ -94,6 +98,7 @@ void Task::register_wait(const Rc<WaitData>& wait) const {
     });
 }
 
+// task.rs:319-331 Ring::new (part 2 of 2: definition)
 Ring::Ring(bool iopoll) : ring_(std::make_unique<io_uring>()) {
     unsigned flags = 0;
     if (iopoll) {
@@ -141,6 +146,7 @@ io_uring* Ring::live() {
     return ring_.get();
 }
 
+// task.rs:335-352 Ring::submit_and_wait (part 2 of 2: definition)
 std::size_t Ring::submit_and_wait(std::size_t want) {
     int rc = io_uring_submit_and_wait(live(), static_cast<unsigned>(want));
     if (rc >= 0) {
@@ -161,6 +167,7 @@ std::size_t Ring::submit_and_wait(std::size_t want) {
     }
 }
 
+// task.rs:354-358 Ring::register_probe (part 2 of 2: definition)
 Probe Ring::register_probe() {
     Probe probe(io_uring_get_probe_ring(live()));
     if (!probe) {
@@ -169,8 +176,10 @@ Probe Ring::register_probe() {
     return probe;
 }
 
+// task.rs:360-362 Ring::get_completion_count (part 2 of 2: definition)
 std::size_t Ring::get_completion_count() { return ring_ ? io_uring_cq_ready(ring_.get()) : 0; }
 
+// task.rs:365-367 Ring::get_next_cqe (part 2 of 2: definition)
 std::optional<CQE> Ring::get_next_cqe() {
     io_uring_cqe* cqe = nullptr;
     if (!ring_ || io_uring_peek_cqe(ring_.get(), &cqe) != 0 || cqe == nullptr) {
@@ -181,6 +190,7 @@ std::optional<CQE> Ring::get_next_cqe() {
     return copy;
 }
 
+// task.rs:370-379 Ring::submit (part 2 of 2: definition)
 void Ring::submit(std::span<const SQE> entries) {
     // SAFETY: the pointers in entry have to live until the CQE is processed.
     // This will be the case as long as RingFuture is polled from a task.
@@ -208,8 +218,10 @@ void Ring::wait_cqe_timeout(std::chrono::milliseconds timeout) {
     io_uring_wait_cqe_timeout(live(), &cqe, &ts);
 }
 
+// task.rs:422-424 EnterStats::start (part 2 of 2: definition)
 void EnterStats::start() { start_ticks = Timer::ticks(); }
 
+// task.rs:425-431 EnterStats::stop (part 2 of 2: definition)
 void EnterStats::stop() {
     std::uint64_t elapsed = Timer::ticks() - start_ticks;
     sum += elapsed;
@@ -218,6 +230,7 @@ void EnterStats::stop() {
     max = std::max(max, elapsed);
 }
 
+// task.rs:432-446 EnterStats::report (part 2 of 2: definition)
 void EnterStats::report(const char* msg) const {
     // Rust prints only under feature "enter_stats"; so does the port (env KIMOJIO_ENTER_STATS).
     if (std::getenv("KIMOJIO_ENTER_STATS") == nullptr) {
@@ -240,20 +253,25 @@ void EnterStats::report(const char* msg) const {
 // the function every wake runs is only the initialized-guard check and the address.
 [[gnu::noinline, gnu::cold]] static TaskState new_task_state() { return TaskState(); }
 
+// task.rs:524-526 TASK_STATE
 static TaskStateCell& task_state_cell() {
     thread_local TaskStateCell TASK_STATE{new_task_state()};
     return TASK_STATE;
 }
 
+// task.rs:529-556 TaskState::new (part 2 of 2: definition)
+// task.rs:879-883 TaskState::default (part 2 of 2: definition)
 TaskState::TaskState() : thread_id(std::this_thread::get_id()), ring(false), ring_poll(true) {
     probe = ring.register_probe();
 }
 
+// task.rs:457-522 TaskState (part 2 of 3: TaskState::TaskState)
 TaskState::TaskState(TaskState&&) noexcept = default;
 TaskState& TaskState::operator=(TaskState&&) noexcept = default;
 // Rust drops the fields in declaration order (task.rs:457-522): the rings close and the
 // trace buffer goes before any task is dropped. C++ would destroy the members in reverse,
 // so the destructor drops them in Rust's order; the scalars left need no order.
+// task.rs:457-522 TaskState (part 3 of 3: TaskState::~TaskState)
 TaskState::~TaskState() {
     { Ring closing = std::move(ring); }
     { Ring closing = std::move(ring_poll); }
@@ -268,12 +286,14 @@ TaskState::~TaskState() {
     probe.reset();
 }
 
+// task.rs:563-570 TaskState::get (part 2 of 2: definition)
 TaskStateCellRef TaskState::get() {
     // SAFETY (Rust): tasks can not run after their thread is gone, so the
     // thread local lives as long as any borrow.
     return task_state_cell().borrow_mut();
 }
 
+// task.rs:578-584 TaskState::get_completion_count (part 2 of 2: definition)
 std::size_t TaskState::get_completion_count(bool iopoll) {
     if (iopoll) {
         return ring_poll.get_completion_count();
@@ -282,6 +302,7 @@ std::size_t TaskState::get_completion_count(bool iopoll) {
     }
 }
 
+// task.rs:587-593 TaskState::get_next_cqe (part 2 of 2: definition)
 std::optional<CQE> TaskState::get_next_cqe(bool iopoll) {
     if (iopoll) {
         return ring_poll.get_next_cqe();
@@ -290,6 +311,7 @@ std::optional<CQE> TaskState::get_next_cqe(bool iopoll) {
     }
 }
 
+// task.rs:596-598 TaskState::get_current_task (part 2 of 2: definition)
 Rc<Task> TaskState::get_current_task() const {
     if (!current_task) {
         throw Panic("kimojio: no current task (called outside a task's poll)");
@@ -297,12 +319,15 @@ Rc<Task> TaskState::get_current_task() const {
     return *current_task;
 }
 
+// task.rs:613-618 TaskState::get_current_activity_id (part 2 of 2: definition)
 Uuid TaskState::get_current_activity_id() const {
     return current_task ? (*current_task)->activity_id : Uuid::nil();
 }
 
+// task.rs:621-626 TaskState::get_current_tenant_id (part 2 of 2: definition)
 Uuid TaskState::get_current_tenant_id() const { return current_task ? (*current_task)->tenant_id : Uuid::nil(); }
 
+// task.rs:628-637 TaskState::set_current_activity_id_and_tenant_id (part 2 of 2: definition)
 void TaskState::set_current_activity_id_and_tenant_id(Uuid activity_id, Uuid tenant_id) {
     if (current_task) {
         (*current_task)->activity_id = activity_id;
@@ -310,16 +335,19 @@ void TaskState::set_current_activity_id_and_tenant_id(Uuid activity_id, Uuid ten
     }
 }
 
+// task.rs:639-643 TaskState::any_ready (part 2 of 2: definition)
 bool TaskState::any_ready() const {
     return !fill_ready_task_list_io.empty() || !ready_task_list_io.empty() || !ready_task_list_cpu.empty();
 }
 
+// task.rs:655-679 TaskState::schedule_new (part 3 of 3: TaskState::throw_too_many_tasks)
 void TaskState::throw_too_many_tasks() {
     throw std::runtime_error(
         "kimojio: cannot spawn a task: 65,535 tasks are already live on this thread (task indexes are 16-bit); "
         "wait for some tasks to complete or spread the work over more runtime threads");
 }
 
+// task.rs:681-710 TaskState::schedule_io_internal (part 2 of 2: definition)
 void TaskState::schedule_io_internal(Rc<Task> task) {
     // Active in release builds too: a task is only ever scheduled on its own TaskState.
     if (this != task->task_state) {
@@ -350,6 +378,7 @@ std::optional<Rc<Task>> TaskState::get_task_by_index(std::uint16_t task_index) c
     return std::nullopt;
 }
 
+// task.rs:712-732 TaskState::schedule_io (part 2 of 2: definition)
 void TaskState::schedule_io(Rc<Task> task) {
     switch (task->get_state()) {
         case TaskReadyState::Complete:
@@ -373,6 +402,7 @@ void TaskState::schedule_io(Rc<Task> task) {
     }
 }
 
+// task.rs:734-754 TaskState::schedule_cpu (part 2 of 2: definition)
 void TaskState::schedule_cpu(Rc<Task> task) {
     switch (task->get_state()) {
         case TaskReadyState::Complete:
@@ -396,6 +426,7 @@ void TaskState::schedule_cpu(Rc<Task> task) {
     }
 }
 
+// task.rs:766-780 TaskState::complete_task (part 2 of 2: definition)
 TaskStateCellRef TaskState::complete_task(TaskStateCell& cell, Task& task) {
     if (KIMOJIO_DEBUG_ASSERTIONS && task.get_state() == TaskReadyState::Complete) {
         throw Panic("complete_task: task is already Complete");
@@ -414,6 +445,7 @@ TaskStateCellRef TaskState::complete_task(TaskStateCell& cell, Task& task) {
     return this_;
 }
 
+// task.rs:782-792 TaskState::prepare_cohort (part 2 of 2: definition)
 void TaskState::prepare_cohort() {
     if (ready_task_list_io.empty()) {
         std::swap(ready_task_list_io, fill_ready_task_list_io);
@@ -423,6 +455,7 @@ void TaskState::prepare_cohort() {
     }
 }
 
+// task.rs:794-821 TaskState::get_ready (part 2 of 2: definition)
 std::optional<Rc<Task>> TaskState::get_ready() {
     if (!ready_task_list_io.empty()) {
         Rc<Task> task = std::move(ready_task_list_io.front());
@@ -459,6 +492,7 @@ std::optional<Rc<Task>> TaskState::get_ready() {
     }
 }
 
+// task.rs:828-851 TaskState::abort_task (part 2 of 2: definition)
 void TaskState::abort_task(Rc<Task> task) {
     switch (task->get_state()) {
         case TaskReadyState::Suspend:
@@ -486,6 +520,7 @@ void TaskState::abort_task(Rc<Task> task) {
     }
 }
 
+// task.rs:853-865 TaskState::return_completion (part 2 of 2: definition)
 void TaskState::return_completion(Rc<Completion> completion) {
     if (completion_pool.size() < MAX_COMPLETION_POOL_ENTRIES
         // A strong count of 1 on our owned Rc indicates that we are the only owner.
@@ -494,6 +529,7 @@ void TaskState::return_completion(Rc<Completion> completion) {
     }
 }
 
+// task.rs:867-876 TaskState::new_completion (part 2 of 2: definition)
 Rc<Completion> TaskState::new_completion(Completion completion) {
     if (!completion_pool.empty()) {
         Rc<Completion> existing = std::move(completion_pool.front());

@@ -7,11 +7,15 @@
 namespace kimojio::rc_waker {
 
 namespace {
+// task_ref.rs:51-61 clone_waker_task (part 1 of 2: declaration)
 Rc<Task> clone_waker_task(const void* task);
+// task_ref.rs:63-68 consume_waker_task (part 1 of 2: declaration)
 Rc<Task> consume_waker_task(const void* task);
+// task_ref.rs:21-49 VTABLE (part 1 of 2: declaration)
 extern const RawWakerVTable VTABLE;
 }  // namespace
 
+// task_ref.rs:12-19 wake_task (part 2 of 2: definition)
 void wake_task(TaskState& task_state, const Waker& waker) {
     if (waker.vtable() == &VTABLE) {
         Rc<Task> task = clone_waker_task(waker.data());
@@ -22,6 +26,7 @@ void wake_task(TaskState& task_state, const Waker& waker) {
 }
 
 namespace {
+// task_ref.rs:21-49 VTABLE (part 2 of 2: definition)
 constexpr RawWakerVTable VTABLE = {
     [](const void* task) -> RawWaker {
         // clone should create a copy of the waker with its own reference
@@ -52,6 +57,7 @@ constexpr RawWakerVTable VTABLE = {
     },
 };
 
+// task_ref.rs:51-61 clone_waker_task (part 2 of 2: definition)
 Rc<Task> clone_waker_task(const void* task) {
     auto* ptr = static_cast<const Task*>(task);
     // On exit the total reference count will be one greater than it was. This
@@ -61,6 +67,7 @@ Rc<Task> clone_waker_task(const void* task) {
     return Rc<Task>::from_raw(ptr);
 }
 
+// task_ref.rs:63-68 consume_waker_task (part 2 of 2: definition)
 Rc<Task> consume_waker_task(const void* task) {
     auto* ptr = static_cast<const Task*>(task);
     // the waker will no longer own its reference so the refcount will not change.
@@ -68,6 +75,7 @@ Rc<Task> consume_waker_task(const void* task) {
 }
 }  // namespace
 
+// task_ref.rs:70-78 create_waker (part 2 of 2: definition)
 Waker create_waker(Rc<Task> task) {
     RawWaker raw{Rc<Task>::into_raw(std::move(task)), &VTABLE};
     // The waker contract: when a waker is woken, poll is guaranteed to

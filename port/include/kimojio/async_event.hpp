@@ -22,41 +22,52 @@ namespace kimojio {
 
 class WaitAsyncEventFuture;
 
+// async_event.rs:44-47 AsyncEvent
 class AsyncEvent {
 public:
     // Creates a new AsyncEvent in the reset (unset) state.
+    // async_event.rs:54-56 AsyncEvent::new
     AsyncEvent() = default;
 
     // Creates a new AsyncEvent with the specified initial state (Rust: with_state).
+    // async_event.rs:59-64 AsyncEvent::with_state
     explicit AsyncEvent(bool state) : state(state) {}
     AsyncEvent(const AsyncEvent&) = delete;
     AsyncEvent& operator=(const AsyncEvent&) = delete;
 
     // set the state of the event to "set" and wake up all waiters (if any).
+    // async_event.rs:67-70 AsyncEvent::set (part 1 of 2: declaration)
     void set() const;
 
     // Returns true if AsyncEvent is set, false if it is reset.
+    // async_event.rs:73-75 AsyncEvent::is_set
     bool is_set() const { return state; }
 
     // Set the state of the event to "set" and wake up one waiter (if any).
     // If the woken waiter does not reset the event, others may keep waiting while
     // the event is set: when in doubt, use set().
+    // async_event.rs:88-90 AsyncEvent::set_wake_one
     void set_wake_one() const { set_wake_n(1); }
 
     // Set the state of the event to "set" and wake up to at most `count` waiters.
+    // async_event.rs:104-113 AsyncEvent::set_wake_n (part 1 of 2: declaration)
     void set_wake_n(std::size_t count) const;
 
     // Set the state of the event to "reset". This also wakes all waiters, which
     // re-check the state they wait for.
+    // async_event.rs:117-120 AsyncEvent::reset (part 1 of 2: declaration)
     void reset() const;
 
     // Wait for the event to be set. Cancel safe.
+    // async_event.rs:129-136 AsyncEvent::wait (part 1 of 2: declaration)
     WaitAsyncEventFuture wait() const;
 
     // Wait for the event to be reset.
+    // async_event.rs:194-201 AsyncEvent::wait_reset (part 1 of 2: declaration)
     WaitAsyncEventFuture wait_reset() const;
 
     // Returns true if any tasks are waiting on this event.
+    // async_event.rs:205-207 AsyncEvent::any_waiting
     bool any_waiting() const { return waiting_tasks.any_waiting(); }
 
 private:
@@ -65,42 +76,58 @@ private:
     WaitList waiting_tasks;
 };
 
+// async_event.rs:263-266 AsyncEventSource
 struct AsyncEventSource {
     const AsyncEvent* event;
     bool expected_state;
 
+    // async_event.rs:269-271 AsyncEventSource::is_complete
     bool is_complete() const { return event->state == expected_state; }
+    // async_event.rs:273-275 AsyncEventSource::wake_all
     void wake_all() const { event->waiting_tasks.wake_all(); }
+    // async_event.rs:277-281 AsyncEventSource::register
     void register_(const Rc<WaitData>& wait_data, std::uint16_t task_id, Uuid activity_id, std::uint32_t tag) const {
         event->waiting_tasks.register_(wait_data, task_id, activity_id, tag);
     }
+    // async_event.rs:283-285 AsyncEventSource::unregister
     void unregister(const Rc<WaitData>& wait_data) const { event->waiting_tasks.unregister(wait_data); }
 };
 
+// async_event.rs:368-370 TaskSource
 struct TaskSource {
     Rc<Task> task_;
 
+    // async_event.rs:373-375 TaskSource::new
     explicit TaskSource(Rc<Task> task) : task_(std::move(task)) {}
+    // async_event.rs:377-379 TaskSource::task
     Rc<Task> task() const { return task_; }
 
+    // async_event.rs:383-385 TaskSource::is_complete
     bool is_complete() const { return task_->get_state() == TaskReadyState::Complete; }
+    // async_event.rs:387-389 TaskSource::wake_all
     void wake_all() const { task_->joining_tasks.wake_all(); }
+    // async_event.rs:391-395 TaskSource::register
     void register_(const Rc<WaitData>& wait_data, std::uint16_t task_id, Uuid activity_id, std::uint32_t tag) const {
         task_->joining_tasks.register_(wait_data, task_id, activity_id, tag);
     }
+    // async_event.rs:397-399 TaskSource::unregister
     void unregister(const Rc<WaitData>& wait_data) const { task_->joining_tasks.unregister(wait_data); }
 };
 
+// async_event.rs:402-405 WaitFuture
 template <WaitSource Source>
 class WaitFuture {
 public:
+    // async_event.rs:408-413 WaitFuture::new
     explicit WaitFuture(Source source) : source_(std::move(source)) {}
     WaitFuture(WaitFuture&& other) noexcept
         : source_(std::exchange(other.source_, std::nullopt)), wait_data_(std::exchange(other.wait_data_, std::nullopt)) {}
     WaitFuture& operator=(WaitFuture&&) = delete;
 
+    // async_event.rs:415-417 WaitFuture::source
     const Source* source() const { return source_ ? &*source_ : nullptr; }
 
+    // async_event.rs:423-483 WaitFuture::poll
     Poll<Result<Source, CanceledError>> poll(Context& cx) {
         if (wait_data_ && (*wait_data_)->canceled) {
             (*wait_data_)->canceled = false;
@@ -151,8 +178,10 @@ public:
         throw Panic("It is not valid to poll a completed task.");
     }
 
+    // async_event.rs:487-489 WaitFuture::is_terminated
     bool is_terminated() const { return !source_.has_value(); }
 
+    // async_event.rs:493-499 WaitFuture::drop
     ~WaitFuture() {
         if (wait_data_ && source_) {
             source_->unregister(*wait_data_);
@@ -164,10 +193,12 @@ private:
     std::optional<Rc<WaitData>> wait_data_;
 };
 
+// async_event.rs:211-214 WaitAsyncEventFuture
 class WaitAsyncEventFuture {
 public:
     explicit WaitAsyncEventFuture(WaitFuture<AsyncEventSource> wait) : wait(std::move(wait)) {}
 
+    // async_event.rs:220-226 WaitAsyncEventFuture::poll
     Poll<Result<void, CanceledError>> poll(Context& cx) {
         auto polled = wait.poll(cx);
         if (polled.is_pending()) {
@@ -179,16 +210,19 @@ public:
         return Result<void, CanceledError>(Err{CanceledError{}});
     }
 
+    // async_event.rs:230-232 WaitAsyncEventFuture::is_terminated
     bool is_terminated() const { return wait.is_terminated(); }
 
 private:
     WaitFuture<AsyncEventSource> wait;
 };
 
+// async_event.rs:129-136 AsyncEvent::wait (part 2 of 2: definition)
 inline WaitAsyncEventFuture AsyncEvent::wait() const {
     return WaitAsyncEventFuture(WaitFuture<AsyncEventSource>(AsyncEventSource{this, true}));
 }
 
+// async_event.rs:194-201 AsyncEvent::wait_reset (part 2 of 2: definition)
 inline WaitAsyncEventFuture AsyncEvent::wait_reset() const {
     return WaitAsyncEventFuture(WaitFuture<AsyncEventSource>(AsyncEventSource{this, false}));
 }

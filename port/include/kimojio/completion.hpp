@@ -22,9 +22,11 @@ namespace kimojio {
 
 class TaskState;
 
+// task.rs:21 SQE
 using SQE = io_uring_sqe;
 // A copy of a completion queue entry (rustix_uring cqueue::Entry). io_uring_cqe itself
 // ends in a flexible array, so it cannot be held by value.
+// task.rs:21 CQE
 struct CQE {
     std::uint64_t user_data;
     std::int32_t res;
@@ -32,8 +34,10 @@ struct CQE {
 };
 using Timespec = __kernel_timespec;
 
+// lib.rs:101 MAX_TASK_STACK_SIZE
 inline constexpr std::size_t MAX_TASK_STACK_SIZE = 65536;
 
+// lib.rs:103-126 CompletionState (part 1 of 2: completion_state)
 namespace completion_state {
 // The future is created but SQE is not yet submitted to the kernel
 struct Idle {
@@ -54,6 +58,7 @@ struct Completed {
 struct Terminated {};
 }  // namespace completion_state
 
+// lib.rs:103-126 CompletionState (part 2 of 2: CompletionState)
 using CompletionState = std::variant<completion_state::Idle, completion_state::Submitted,
                                      completion_state::Completed, completion_state::Terminated>;
 
@@ -75,6 +80,7 @@ struct RcAnyOf final : RcAny {
     T value;
 };
 
+// lib.rs:139-145 CompletionResources (part 1 of 2: completion_resources)
 namespace completion_resources {
 struct None {};
 struct Box {
@@ -85,9 +91,11 @@ struct RcValue {
 };
 }  // namespace completion_resources
 
+// lib.rs:139-145 CompletionResources (part 2 of 2: CompletionResources)
 using CompletionResources = std::variant<completion_resources::None, Timespec, completion_resources::Box,
                                          completion_resources::RcValue, std::array<std::uint8_t, 8>>;
 
+// lib.rs:128-136 Completion
 class Completion : public RcCounted {
 public:
     Completion(CompletionState state, CompletionResources owned_resources, Timespec timespec, std::uint32_t tag,
@@ -102,6 +110,7 @@ public:
     Completion& operator=(Completion&&) = default;
 
     // Rust: fn cancel(self: &Rc<Self>, ...). The user_data of the cancel is `this`.
+    // lib.rs:148-183 Completion::cancel (part 1 of 2: declaration)
     void cancel(TaskState& task_state) const;
 
     MutInPlaceCell<CompletionState> state;

@@ -12,6 +12,7 @@ namespace kimojio {
 
 // Controls whether the event loop busy-polls for I/O completion.
 // Busy polling can reduce latency at the cost of CPU usage.
+// configuration.rs:32-42 BusyPoll
 struct BusyPoll {
     enum class Kind { Never, Always, Until };
     Kind kind = Kind::Never;
@@ -24,24 +25,29 @@ struct BusyPoll {
     // Busy poll for the specified duration, then suspend.
     static BusyPoll Until(std::chrono::microseconds d) { return {Kind::Until, d}; }
     // From<Option<Duration>>
+    // configuration.rs:45-50 BusyPoll::from
     static BusyPoll from(std::optional<std::chrono::microseconds> value) {
         return value ? Until(*value) : Never();
     }
     friend bool operator==(const BusyPoll&, const BusyPoll&) = default;
 };
 
+// configuration.rs:13-26 Configuration
 class Configuration {
 public:
     // Creates a new Configuration with default settings.
+    // configuration.rs:55-57 Configuration::new
     Configuration() = default;
 
     // Sets the trace buffer manager for runtime event tracing.
+    // configuration.rs:60-66 Configuration::set_trace_buffer_manager
     Configuration&& set_trace_buffer_manager(std::unique_ptr<TraceConfiguration> trace_buffer_manager) && {
         this->trace_buffer_manager = std::move(trace_buffer_manager);
         return std::move(*this);
     }
 
     // Sets the busy polling behavior for the event loop.
+    // configuration.rs:69-72 Configuration::set_busy_poll
     Configuration&& set_busy_poll(BusyPoll busy_poll) && {
         this->busy_poll = busy_poll;
         return std::move(*this);

@@ -28,9 +28,11 @@ class HandleTable;
 
 // An index into a HandleTable. Never zero (Rust: NonZeroUsize).
 // Declared before Slot (Rust declares it after): Slot holds an optional Index.
+// handle_table.rs:44 Index (part 1 of 2: Index)
 class Index {
 public:
     // Index::from(NonZeroUsize): throws std::invalid_argument for zero.
+    // handle_table.rs:54-56 Index::from
     static Index from(std::size_t non_zero) {
         if (non_zero == 0) {
             throw std::invalid_argument("kimojio::Index must be non-zero");
@@ -39,6 +41,7 @@ public:
     }
 
     // Returns the underlying index value.
+    // handle_table.rs:48-50 Index::get
     std::size_t get() const { return value_; }
 
     friend auto operator<=>(Index, Index) = default;
@@ -54,6 +57,7 @@ private:
 };
 
 // A slot in the handle table, either free or containing a value.
+// handle_table.rs:28-33 Slot
 template <class T>
 struct Slot {
     // A free slot with a pointer to the next free slot.
@@ -78,6 +82,7 @@ struct handle_table_item<void> {
 };
 
 // A table that assigns unique indices to values for O(1) insertion and lookup.
+// handle_table.rs:36-40 HandleTable
 template <class T>
 class HandleTable {
     template <class Data, class Value>
@@ -85,6 +90,8 @@ class HandleTable {
 
 public:
     // Creates a new empty HandleTable.
+    // handle_table.rs:61-67 HandleTable::new
+    // handle_table.rs:187-191 HandleTable::default
     HandleTable() = default;
     // The Rust type is not Clone.
     HandleTable(const HandleTable&) = delete;
@@ -93,6 +100,7 @@ public:
     HandleTable& operator=(HandleTable&&) = default;
 
     // Removes all entries from the table.
+    // handle_table.rs:70-74 HandleTable::clear
     void clear() {
         data_.clear();
         free_list_ = std::nullopt;
@@ -100,14 +108,17 @@ public:
     }
 
     // Returns the number of values in the table.
+    // handle_table.rs:77-79 HandleTable::len
     std::size_t len() const { return requests_; }
 
     // Insert a value into the vector and return its index.
+    // handle_table.rs:82-84 HandleTable::insert
     Index insert(T value) {
         return insert_fn([&](Index) { return std::move(value); });
     }
 
     // Insert a value into the vector using a function to generate the value.
+    // handle_table.rs:87-114 HandleTable::insert_fn (part 1 of 2: insert_fn)
     template <class F>
     Index insert_fn(F&& value_fn) {
         // Rust's &mut self forbids inserting from value_fn; C++ must check it at run time.
@@ -140,6 +151,7 @@ public:
     }
 
     // Get a pointer to a value by its index; nullptr if the slot is free or out of range.
+    // handle_table.rs:117-124 HandleTable::get
     const T* get(Index index) const {
         std::size_t offset = index.get() - 1;
         if (offset < data_.size()) {
@@ -151,6 +163,7 @@ public:
     }
 
     // Remove a value from the vector by its index and return it.
+    // handle_table.rs:127-144 HandleTable::remove
     std::optional<T> remove(Index index) {
         std::size_t offset = index.get() - 1;
         if (offset >= data_.size()) {
@@ -169,15 +182,19 @@ public:
     }
 
     // Returns true if there are no requests.
+    // handle_table.rs:147-149 HandleTable::is_empty
     bool is_empty() const { return requests_ == 0; }
 
     // Returns a range of valid indexes, in slot order.
+    // handle_table.rs:152-160 HandleTable::indexes (part 1 of 2: indexes)
     auto indexes() const { return Iter<const std::vector<Slot<T>>, void>(data_); }
 
     // Returns a range of (Index, const T&) pairs, in slot order.
+    // handle_table.rs:162-172 HandleTable::iter
     auto iter() const { return Iter<const std::vector<Slot<T>>, const T>(data_); }
 
     // Returns a range of (Index, T&) pairs, in slot order.
+    // handle_table.rs:174-184 HandleTable::iter_mut
     auto iter_mut() { return Iter<std::vector<Slot<T>>, T>(data_); }
 
 private:
@@ -190,6 +207,7 @@ private:
         bool& flag_;
     };
 
+    // handle_table.rs:87-114 HandleTable::insert_fn (part 2 of 2: invoke_counted)
     template <class F>
     T invoke_counted(F& value_fn, Index index) {
         try {
@@ -201,6 +219,7 @@ private:
     }
 
     // A forward range over the used slots. Value = void yields indexes only.
+    // handle_table.rs:152-160 HandleTable::indexes (part 2 of 2: Iter)
     template <class Data, class Value>
     class Iter {
     public:
@@ -260,6 +279,7 @@ private:
 
 }  // namespace kimojio
 
+// handle_table.rs:44 Index (part 2 of 2: std::hash<kimojio::Index>)
 template <>
 struct std::hash<kimojio::Index> {
     std::size_t operator()(kimojio::Index index) const noexcept { return std::hash<std::size_t>{}(index.get()); }

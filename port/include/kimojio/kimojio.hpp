@@ -25,6 +25,7 @@ namespace kimojio {
 
 // Runs the given future until completion with `configuration` on a new Runtime.
 // Returns nullopt if shutdown_loop() is called, Err(exception) if the future throws.
+// lib.rs:272-290 run_with_configuration
 template <Future Fut>
 auto run_with_configuration(std::uint8_t thread_index, Fut main, Configuration configuration) {
     Runtime runtime(thread_index, std::move(configuration));
@@ -32,6 +33,7 @@ auto run_with_configuration(std::uint8_t thread_index, Fut main, Configuration c
 }
 
 // Runs the given future until completion using the default configuration.
+// lib.rs:190-198 run
 template <Future Fut>
 auto run(std::uint8_t thread_index, Fut main) {
     return run_with_configuration(thread_index, std::move(main), Configuration());

@@ -26,30 +26,40 @@ struct BorrowedFd {
 };
 
 // Writes `buf` to the descriptor at its current position. Resolves to the byte count.
+// operations.rs:614-616 write (part 1 of 2: declaration)
 UsizeFuture write(BorrowedFd fd, std::span<const char> buf);
 
 // Like write, failing with Errno::TIME if it does not complete within `timeout`.
+// operations.rs:652-666 write_with_timeout (part 1 of 2: declaration)
 UsizeFuture write_with_timeout(BorrowedFd fd, std::span<const char> buf,
                                std::optional<std::chrono::nanoseconds> timeout);
 
 // Reads into `buf` from the descriptor's current position. Resolves to the byte count.
+// operations.rs:829-831 read (part 1 of 2: declaration)
 UsizeFuture read(BorrowedFd fd, std::span<char> buf);
 
 // Like read, failing with Errno::TIME if it does not complete within `timeout`.
+// operations.rs:867-881 read_with_timeout (part 1 of 2: declaration)
 UsizeFuture read_with_timeout(BorrowedFd fd, std::span<char> buf, std::optional<std::chrono::nanoseconds> timeout);
 
 // Closes the descriptor through io_uring; the OwnedFd is consumed.
+// operations.rs:930-935 close (part 1 of 2: declaration)
 UnitFuture close(OwnedFd fd);
 
 // Submits a no-op entry to io_uring.
+// operations.rs:943-945 nop (part 1 of 2: declaration)
 UnitFuture nop();
 
+// operations.rs:1011-1016 YieldFutureState
 enum class YieldFutureState { CreatedIo, CreatedCpu, Polled, Complete };
 
+// operations.rs:1018-1020 SetYieldCpuFuture
 class SetYieldCpuFuture {
 public:
     explicit SetYieldCpuFuture(YieldFutureState state) : state(state) {}
+    // operations.rs:1025-1052 SetYieldCpuFuture::poll (part 1 of 2: declaration)
     Poll<void> poll(Context& cx);
+    // operations.rs:1056-1058 SetYieldCpuFuture::is_terminated
     bool is_terminated() const { return state == YieldFutureState::Complete; }
 
 private:
@@ -57,16 +67,22 @@ private:
 };
 
 // Return to the main loop; the task runs again with this iteration's I/O-priority cohort.
+// operations.rs:991-995 yield_io (part 1 of 2: declaration)
 SetYieldCpuFuture yield_io();
 
 // Pause until the I/O-priority tasks have run (CPU priority is not durable).
+// operations.rs:1004-1008 yield_cpu (part 1 of 2: declaration)
 SetYieldCpuFuture yield_cpu();
 
+// operations.rs:1083-1086 SleepFuture
 class SleepFuture {
 public:
     explicit SleepFuture(UnitFuture fut) : fut(std::move(fut)) {}
+    // operations.rs:1090-1092 SleepFuture::cancel
     void cancel() const { fut.cancel(); }
+    // operations.rs:1098-1107 SleepFuture::poll (part 1 of 2: declaration)
     Poll<Result<void, Errno>> poll(Context& cx);
+    // operations.rs:1111-1113 SleepFuture::is_terminated
     bool is_terminated() const { return fut.is_terminated(); }
 
 private:
@@ -74,12 +90,15 @@ private:
 };
 
 // Suspends the task for the specified duration (or longer). Cancel safe.
+// operations.rs:1066-1080 sleep (part 1 of 2: declaration)
 SleepFuture sleep(std::chrono::nanoseconds duration);
 
 // Writes a tracing event for the current task.
+// operations.rs:1148-1152 write_event (part 1 of 2: declaration)
 void write_event(Events event);
 
 // Information identifying the current task.
+// operations.rs:1169-1176 TaskIdentity
 struct TaskIdentity {
     // The thread ID of the thread executing the task.
     std::thread::id thread_id;
@@ -90,23 +109,32 @@ struct TaskIdentity {
     friend bool operator==(const TaskIdentity&, const TaskIdentity&) = default;
 };
 
+// operations.rs:1182-1202 task_identity (part 1 of 2: declaration)
 TaskIdentity task_identity();
+// operations.rs:1209-1212 get_activity_id (part 1 of 2: declaration)
 Uuid get_activity_id();
+// operations.rs:1219-1222 get_tenant_id (part 1 of 2: declaration)
 Uuid get_tenant_id();
+// operations.rs:1228-1231 set_activity_id_and_tenant_id (part 1 of 2: declaration)
 void set_activity_id_and_tenant_id(Uuid activity_id, Uuid tenant_id);
 // High priority tasks pass their priority to the tasks they wake.
+// operations.rs:1236-1244 set_high_priority (part 1 of 2: declaration)
 void set_high_priority(bool high_priority);
 
 // Waits for a task to complete, ignoring the result (Rust: operations::WaitFuture).
+// operations.rs:1322-1325 operations::WaitFuture
 class TaskWaitFuture {
 public:
+    // operations.rs:1329-1332 operations::WaitFuture::new
     explicit TaskWaitFuture(Rc<Task> task) : wait(TaskSource(std::move(task))) {}
+    // operations.rs:1344-1350 operations::WaitFuture::poll
     Poll<Result<void, CanceledError>> poll(Context& cx) {
         auto polled = wait.poll(cx);
         if (polled.is_pending()) return Pending;
         if (polled.value().is_ok()) return Result<void, CanceledError>(ok());
         return Result<void, CanceledError>(Err{polled.value().error()});
     }
+    // operations.rs:1336-1338 operations::WaitFuture::is_terminated
     bool is_terminated() const { return wait.is_terminated(); }
 
 private:
@@ -115,17 +143,21 @@ private:
 
 // The handle of a spawned task. Awaiting it gives the task's output, or
 // TaskHandleError::Panic with the exception the task threw. Not copyable.
+// operations.rs:1262-1266 TaskHandle
 template <class T>
 class TaskHandle {
 public:
+    // operations.rs:1270-1275 TaskHandle::new
     explicit TaskHandle(Rc<Task> task) : wait_(TaskSource(std::move(task))) {}
     TaskHandle(TaskHandle&&) noexcept = default;
 
     // Wait for a task to complete, ignoring the result.
+    // operations.rs:1278-1280 TaskHandle::wait
     TaskWaitFuture wait() const { return TaskWaitFuture(task()); }
 
     // Schedule the task to run and then throw TaskAborted inside it when it next
     // polls I/O, a wait or a yield. Aborting yourself throws TaskAborted here.
+    // operations.rs:1285-1288 TaskHandle::abort
     void abort() const {
         TaskStateCellRef task_state = TaskState::get();
         task_state->abort_task(task());
@@ -134,8 +166,10 @@ public:
     // Not in Rust's TaskHandle: true once the task has completed.
     bool is_complete() const { return !wait_.source() || wait_.source()->is_complete(); }
 
+    // operations.rs:1295-1297 TaskHandle::is_terminated
     bool is_terminated() const { return wait_.is_terminated(); }
 
+    // operations.rs:1303-1315 TaskHandle::poll
     Poll<Result<T, TaskHandleError>> poll(Context& cx) {
         auto polled = wait_.poll(cx);
         if (polled.is_pending()) {
@@ -172,6 +206,7 @@ private:
 
 // spawn_task creates a new task that will poll the provided future to completion.
 // Throws std::runtime_error when 65,535 tasks are already live on this thread.
+// operations.rs:1248-1259 spawn_task
 template <Future Fut>
 TaskHandle<future_output_t<Fut>> spawn_task(Fut future) {
     // propagate current activity id to next task by default
@@ -185,10 +220,12 @@ TaskHandle<future_output_t<Fut>> spawn_task(Fut future) {
 
 // Inform the event loop it should make an immediate shutdown. Runtime::block_on()
 // returns nullopt instead of the result once the current iteration ends.
+// operations.rs:1357-1360 shutdown_loop (part 1 of 2: declaration)
 void shutdown_loop();
 
 // Restores the outer scope's completions and waits out (after canceling) the I/O
 // gathered while the scope's future ran. Blocks this runtime thread until done.
+// operations.rs:1471-1506 io_scope_cancel_and_wait_internal (part 1 of 2: declaration)
 void io_scope_cancel_and_wait_internal(std::optional<IoScopeCompletions> new_io_scope_completions);
 
 // Calls `f`, ensuring that any I/O initiated by the current task while `f` runs
@@ -196,6 +233,7 @@ void io_scope_cancel_and_wait_internal(std::optional<IoScopeCompletions> new_io_
 // `f` completes is canceled and waited for. Pass a coroutine (or any future that
 // starts its I/O when first polled): I/O futures created before io_scope() is
 // called belong to the enclosing scope.
+// operations.rs:1512-1528 io_scope (part 2 of 2: IoScopeFuture)
 template <Future F>
 class IoScopeFuture {
 public:
@@ -207,6 +245,8 @@ public:
     }
     IoScopeFuture(IoScopeFuture&&) = default;
 
+    // operations.rs:1532-1535 CatchUnwindFuture
+    // operations.rs:1541-1548 CatchUnwindFuture::poll
     Poll<future_output_t<F>> poll(Context& cx) {
         // CatchUnwindFuture: the scope is closed whether f completes or throws.
         std::exception_ptr error;
@@ -231,6 +271,7 @@ private:
     std::optional<IoScopeCompletions> old_completions;
 };
 
+// operations.rs:1512-1528 io_scope (part 1 of 2: io_scope)
 template <Future F>
 IoScopeFuture<F> io_scope(F f) {
     return IoScopeFuture<F>(std::move(f));
@@ -238,6 +279,7 @@ IoScopeFuture<F> io_scope(F f) {
 
 // Within an io_scope: cancel all the pending I/O accumulated since the start of
 // the scope, without waiting for it. The scope stays open.
+// operations.rs:1448-1456 io_scope_cancel (part 1 of 2: declaration)
 void io_scope_cancel();
 
 }  // namespace kimojio

@@ -19,30 +19,40 @@
 
 namespace kimojio {
 
+// ring_future.rs:54-56 MakeResult
 // MakeResult policies: turn a successful CQE result into the future's output.
+// ring_future.rs:365 ResultToUnit
 struct ResultToUnit {
     using Output = void;
+    // ring_future.rs:368 ResultToUnit::make_success
     static void make_success(std::uint32_t) {}
 };
+// ring_future.rs:371 ResultToUsize
 struct ResultToUsize {
     using Output = std::size_t;
+    // ring_future.rs:374-376 ResultToUsize::make_success
     static std::size_t make_success(std::uint32_t value) { return value; }
 };
+// ring_future.rs:379 ResultToOwnedFd
 struct ResultToOwnedFd {
     using Output = OwnedFd;
     // Only valid for operations whose result is a file descriptor.
+    // ring_future.rs:382-387 ResultToOwnedFd::make_success
     static OwnedFd make_success(std::uint32_t value) { return OwnedFd(static_cast<int>(value)); }
 };
 
+// ring_future.rs:58-61 RingFuture
 template <class C>
 class RingFuture {
 public:
     using T = typename C::Output;
 
+    // ring_future.rs:64-78 RingFuture::new
     static RingFuture new_(SQE entry, int fd, std::optional<std::chrono::nanoseconds> timeout, IOType io_type) {
         return with_polled(entry, fd, timeout, io_type, false, completion_resources::None{});
     }
 
+    // ring_future.rs:80-128 RingFuture::with_polled
     static RingFuture with_polled(SQE entry, int fd, std::optional<std::chrono::nanoseconds> timeout, IOType io_type,
                                   bool iopoll, CompletionResources owned_resources) {
         TaskStateCellRef task_state = TaskState::get();
@@ -70,6 +80,7 @@ public:
     RingFuture(RingFuture&& other) noexcept : handle(std::exchange(other.handle, std::nullopt)) {}
     RingFuture& operator=(RingFuture&&) = delete;
 
+    // ring_future.rs:130-135 RingFuture::cancel
     void cancel() const {
         if (handle) {
             TaskStateCellRef task_state = TaskState::get();
@@ -77,8 +88,10 @@ public:
         }
     }
 
+    // ring_future.rs:139-145 RingFuture::is_io_poll
     bool is_io_poll() const { return handle ? (*handle)->iopoll : false; }
 
+    // ring_future.rs:151-284 RingFuture::poll
     Poll<Result<T, Errno>> poll(Context& cx) {
         TaskStateCellRef task_state = TaskState::get();
 
@@ -177,6 +190,7 @@ public:
         return result;
     }
 
+    // ring_future.rs:288-350 RingFuture::drop
     ~RingFuture() {
         if (!handle) {
             return;
@@ -191,6 +205,7 @@ public:
         // right away: they live as long as the Rc<Completion>, which is at least until
         // the I/O completes. Without owned resources the request may have borrowed
         // memory (a caller's buffer), so block until the I/O is complete.
+        // ring_future.rs:308-329 pending_io_with_borrowed_resources
         auto pending_io_with_borrowed_resources = [](const Completion& completion) {
             return completion.state.use_mut([&](CompletionState& state) {
                 return std::holds_alternative<completion_state::Submitted>(state) &&
@@ -212,6 +227,7 @@ public:
         }
     }
 
+    // ring_future.rs:354-362 RingFuture::is_terminated
     bool is_terminated() const {
         if (handle) {
             return (*handle)->state.use_mut(
@@ -226,12 +242,15 @@ private:
 };
 
 // Future representing operations which return either 0 or an error value.
+// ring_future.rs:41 UnitFuture
 using UnitFuture = RingFuture<ResultToUnit>;
 
 // Future for operations which return zero or positive on success.
+// ring_future.rs:45 UsizeFuture
 using UsizeFuture = RingFuture<ResultToUsize>;
 
 // Future for operations which return a file descriptor on success.
+// ring_future.rs:49 OwnedFdFuture
 using OwnedFdFuture = RingFuture<ResultToOwnedFd>;
 
 }  // namespace kimojio

@@ -17,8 +17,10 @@
 
 namespace kimojio {
 
+// runtime.rs:19-76 poll_task (part 1 of 2: declaration)
 TaskStateCellRef poll_task(Rc<Task> task, TaskStateCellRef task_state);
 
+// runtime.rs:78-85 RingEventTraceInfo
 struct RingEventTraceInfo {
     std::uint64_t start_time;
     std::uint32_t ring_tag;
@@ -28,14 +30,17 @@ struct RingEventTraceInfo {
     bool iopoll;
 };
 
+// runtime.rs:87-195 process_completions (part 1 of 2: declaration)
 TaskStateCellRef process_completions(TaskStateCellRef task_state, RingEventTraceInfo trace_info);
 
+// runtime.rs:197-224 submit_and_complete_io_all (part 1 of 2: declaration)
 TaskStateCellRef submit_and_complete_io_all(TaskStateCellRef task_state, bool busy_poll);
 
 // Submit new IOs to the kernel and wait for completion events to occur if
 // there are no ready tasks to run in the meantime. This is called from the
 // heart of the event loop to pass incoming IOs to the kernel and extract
 // completed IOs from the kernel.
+// runtime.rs:233-295 submit_and_complete_io (part 1 of 2: declaration)
 TaskStateCellRef submit_and_complete_io(TaskStateCellRef task_state, bool busy_poll, bool iopoll);
 
 // Phase 2: queue the read of the runtime's eventfd (owner thread).
@@ -48,10 +53,12 @@ TaskStateCellRef drain_foreign_wakes(TaskStateCellRef task_state);
 
 // Adapted teardown of block_on (Rust: mem::take of the TaskState). See PORTING.md "teardown".
 // Throws what teardown throws (Rust propagates the panic), with no borrow held.
+// runtime.rs:328-411 Runtime::block_on (part 4 of 5: drop_all_tasks, the teardown, declaration)
 void drop_all_tasks(TaskStateCellRef task_state);
 
 // The main future of block_on with the scope guard of the Rust async block: when
 // it completes or is dropped, the runtime server task is told to shut down.
+// runtime.rs:328-411 Runtime::block_on (part 3 of 5: MainFuture)
 template <Future Fut>
 class MainFuture {
 public:
@@ -79,17 +86,20 @@ private:
     std::optional<RuntimeHandle> runtime_handle;
 };
 
+// runtime.rs:297-301 Runtime
 class Runtime {
 public:
     // Throws std::system_error if io_uring is unavailable or refused,
     // std::invalid_argument for thread index 255, and std::runtime_error if a live
     // runtime already uses `thread_index` or this thread already has a Runtime.
+    // runtime.rs:304-318 Runtime::new (part 1 of 2: declaration)
     Runtime(std::uint8_t thread_index, Configuration configuration);
     Runtime(const Runtime&) = delete;
     Runtime& operator=(const Runtime&) = delete;
     // On the thread that created it. Wakers of its tasks become no-ops.
     ~Runtime();
 
+    // runtime.rs:320-322 Runtime::get_handle (part 1 of 2: declaration)
     RuntimeHandle get_handle() const;
 
     // Counters of the foreign-wake path (any thread).
@@ -103,6 +113,7 @@ public:
     // point reads; foreign wakes queued earlier are dropped (their tasks are gone).
     // block_on calls it first; code that drives the loop one step at a time (the fuzz
     // harnesses) calls it once. Owner thread.
+    // runtime.rs:328-411 Runtime::block_on (part 2 of 5: prepare_task_state)
     void prepare_task_state(TaskState& task_state) {
         task_state.trace_buffer.thread_idx = thread_index;
         foreign_wake_queue->drain([](std::uint16_t) {});
@@ -113,6 +124,7 @@ public:
     // Returns nullopt if shutdown_loop() is called.
     // Returns Err(exception) if the future throws.
     // Returns Ok(output) if the future completes successfully.
+    // runtime.rs:328-411 Runtime::block_on (part 1 of 5: the loop)
     template <Future Fut>
     std::optional<Result<non_void_t<future_output_t<Fut>>, std::exception_ptr>> block_on(Fut main) {
         using Output = non_void_t<future_output_t<Fut>>;

@@ -48,9 +48,11 @@ public:
 
 // This is the maximum number of submission entries that can be
 // enqueued before we have to flush them to the kernel.
+// task.rs:37 IO_URING_SUBMISSION_ENTRIES
 inline constexpr std::size_t IO_URING_SUBMISSION_ENTRIES = 128;
 
 // The maximum number of completion pool entries that can be pooled for re-use.
+// task.rs:40 MAX_COMPLETION_POOL_ENTRIES
 inline constexpr std::size_t MAX_COMPLETION_POOL_ENTRIES = 4096;
 
 // The largest number of live tasks per thread: task indexes are 16-bit.
@@ -58,6 +60,7 @@ inline constexpr std::size_t MAX_LIVE_TASKS = 65535;
 
 // `TaskReadyState` is used to represent the next task in the list for ready
 // tasks, or the desired next action to do to the task for executing tasks.
+// task.rs:46-53 TaskReadyState
 enum class TaskReadyState : std::uint8_t {
     Unknown = 0,
     Ready = 1,
@@ -69,12 +72,14 @@ enum class TaskReadyState : std::uint8_t {
 
 // `FutureOrResult` exists to have a single allocation and a single virtual call for
 // any kind of future that can be wrapped in a task.
+// task.rs:57-74 FutureOrResult
 class FutureOrResult {
 public:
     virtual ~FutureOrResult() = default;
 
     // Poll the future. When the future is ready, this will return Ready,
     // and the `result` call can be used to discover the result.
+    // task.rs:60 FutureOrResult::poll
     virtual Poll<void> poll(Context& cx) = 0;
 
     // Retrieve the result of the future. nullopt is returned if the future has
@@ -83,11 +88,13 @@ public:
     // Err(e) indicates the future threw, and e is the exception.
     //
     // The caller must ensure that `value` points to a std::optional<Output>.
+    // task.rs:70-73 FutureOrResult::result
     virtual std::optional<Result<void, std::exception_ptr>> result(void* value) = 0;
 };
 
 // `TaskFuture` is either a future that is being polled, or a result
 // returned by that future, or the exception thrown by polling the future.
+// task.rs:81-89 TaskFuture
 template <Future F>
 class TaskFuture final : public FutureOrResult {
 public:
@@ -101,6 +108,7 @@ public:
 
     explicit TaskFuture(F future) : state_(std::in_place_index<0>, FutureState{std::move(future)}) {}
 
+    // task.rs:93-122 TaskFuture::poll
     Poll<void> poll(Context& cx) override {
         if (auto* this_ = std::get_if<FutureState>(&state_)) {
             // If the future throws, we drop it when we replace FutureState with
@@ -128,6 +136,7 @@ public:
         throw Panic("No future while in non-terminal state");
     }
 
+    // task.rs:124-143 TaskFuture::result
     std::optional<Result<void, std::exception_ptr>> result(void* out_value) override {
         auto* this_ = std::get_if<ResultState>(&state_);
         if (this_ == nullptr || !this_->result) {
@@ -147,13 +156,16 @@ private:
 };
 
 // Declared before Task (Rust declares it after): Task holds it by value.
+// task.rs:183-186 IoScopeCompletions
 struct IoScopeCompletions {
     std::vector<Rc<Completion>> completions;
     std::vector<Rc<WaitData>> waits;
 };
 
+// task.rs:146-180 Task (part 1 of 2: Task)
 class Task : public RcCounted {
 public:
+    // task.rs:146-180 Task (part 2 of 2: constructor)
     Task(std::unique_ptr<FutureOrResult> future, std::uint16_t task_index, const TaskState* task_state,
          Uuid activity_id, Uuid tenant_id)
         : activity_id(activity_id),
@@ -201,12 +213,17 @@ public:
     // The task state from which this task originates
     const TaskState* task_state;
 
+    // task.rs:189-197 Task::replace_io_scope_completions (part 1 of 2: declaration)
     std::optional<IoScopeCompletions> replace_io_scope_completions(
         std::optional<IoScopeCompletions> new_completions) const;
+    // task.rs:199-205 Task::register_io (part 1 of 2: declaration)
     void register_io(const Rc<Completion>& completion) const;
+    // task.rs:207-228 Task::cancel_io_scope_completions (part 1 of 2: declaration)
     void cancel_io_scope_completions(TaskStateCellRef task_state) const;
+    // task.rs:230-236 Task::register_wait (part 1 of 2: declaration)
     void register_wait(const Rc<WaitData>& wait) const;
 
+    // task.rs:238-262 Task::new
     template <Future F>
     static Rc<Task> new_(F future, std::uint16_t task_index, const TaskState* task_state, Uuid activity_id,
                          Uuid tenant_id) {
@@ -214,11 +231,13 @@ public:
         return Rc<Task>::make(std::move(boxed), task_index, task_state, activity_id, tenant_id);
     }
 
+    // task.rs:264-266 Task::poll
     Poll<void> poll(Context& cx) const {
         return active_state.use_mut([&](std::unique_ptr<FutureOrResult>& state) { return state->poll(cx); });
     }
 
     // The task's output (or its exception), once; T must be the task future's output.
+    // task.rs:268-282 Task::result
     template <class T>
     std::optional<Result<T, std::exception_ptr>> result() const {
         return active_state.use_mut(
@@ -235,16 +254,20 @@ public:
             });
     }
 
+    // task.rs:285-287 Task::get_state
     TaskReadyState get_state() const { return ready; }
+    // task.rs:290-292 Task::set_state
     void set_state(TaskReadyState state) { ready = state; }
 };
 
+// task.rs:296-301 TraceBuffer
 struct TraceBuffer {
     // A trace buffer for this thread
     std::unique_ptr<TraceConfiguration> trace_configuration;
     // A thread id that is a zero based index
     std::uint8_t thread_idx = 0;
 
+    // task.rs:305-313 TraceBuffer::write_event
     void write_event(std::uint16_t task_index, Events event) const {
         if (trace_configuration) {
             trace_configuration->trace(EventEnvelope{thread_idx, task_index, std::move(event)});
@@ -257,9 +280,11 @@ struct ProbeDeleter {
 };
 using Probe = std::unique_ptr<io_uring_probe, ProbeDeleter>;
 
+// task.rs:316 Ring
 class Ring {
 public:
     // Throws std::system_error naming io_uring_setup and the errno when the kernel refuses.
+    // task.rs:319-331 Ring::new (part 1 of 2: declaration)
     explicit Ring(bool iopoll);
     Ring(Ring&& other) noexcept;
     Ring& operator=(Ring&& other) noexcept;
@@ -267,21 +292,30 @@ public:
 
     // Blocks if want > 0. want is the number of CQEs to wait for.
     // Returns the number of SQEs submitted
+    // task.rs:335-352 Ring::submit_and_wait (part 1 of 2: declaration)
     std::size_t submit_and_wait(std::size_t want);
+    // task.rs:354-358 Ring::register_probe (part 1 of 2: declaration)
     Probe register_probe();
+    // task.rs:360-362 Ring::get_completion_count (part 1 of 2: declaration)
     std::size_t get_completion_count();
+    // task.rs:365-367 Ring::get_next_cqe (part 1 of 2: declaration)
     std::optional<CQE> get_next_cqe();
+    // task.rs:370-379 Ring::submit (part 1 of 2: declaration)
     void submit(std::span<const SQE> entries);
     // Not in Rust: waits up to `timeout` for a CQE (used by the teardown in runtime.cpp).
     void wait_cqe_timeout(std::chrono::milliseconds timeout);
 
 private:
     io_uring* live();
+    // task.rs:23 IoUring
     std::unique_ptr<io_uring> ring_;
 };
 
 // Rust compiles the timing EnterStats only under cfg(test) or feature "enter_stats";
 // the port always counts (see PORTING.md, "enter_stats").
+// task.rs:404-410 EnterStats
+// task.rs:413-421 EnterStats::new
+// task.rs:449-453 EnterStats::default
 struct EnterStats {
     std::uint64_t sum = 0;
     std::uint64_t count = 0;
@@ -289,14 +323,20 @@ struct EnterStats {
     std::uint64_t max = 0;
     std::uint64_t start_ticks = 0;
 
+    // task.rs:422-424 EnterStats::start (part 1 of 2: declaration)
     void start();
+    // task.rs:425-431 EnterStats::stop (part 1 of 2: declaration)
     void stop();
+    // task.rs:432-446 EnterStats::report (part 1 of 2: declaration)
     void report(const char* msg) const;
 };
 
 // All the information about tasks and task readiness
+// task.rs:457-522 TaskState (part 1 of 3: TaskState)
 class TaskState {
 public:
+    // task.rs:529-556 TaskState::new (part 1 of 2: declaration)
+    // task.rs:879-883 TaskState::default (part 1 of 2: declaration)
     TaskState();
     TaskState(TaskState&&) noexcept;
     TaskState& operator=(TaskState&&) noexcept;
@@ -370,27 +410,40 @@ public:
 
     // Borrows this thread's TaskState (created on first use; throws std::system_error
     // if io_uring is unavailable).
+    // task.rs:563-570 TaskState::get (part 1 of 2: declaration)
     static TaskStateCellRef get();
 
+    // task.rs:573-575 TaskState::get_task_count
     std::size_t get_task_count() const { return task_count; }
+    // task.rs:578-584 TaskState::get_completion_count (part 1 of 2: declaration)
     std::size_t get_completion_count(bool iopoll);
+    // task.rs:587-593 TaskState::get_next_cqe (part 1 of 2: declaration)
     std::optional<CQE> get_next_cqe(bool iopoll);
+    // task.rs:596-598 TaskState::get_current_task (part 1 of 2: declaration)
     Rc<Task> get_current_task() const;
+    // task.rs:601-603 TaskState::get_current_thread_id
     std::thread::id get_current_thread_id() const { return thread_id; }
+    // task.rs:606-610 TaskState::get_next_tag
     std::uint32_t get_next_tag() {
         std::uint32_t tag = next_tag;
         next_tag = next_tag + 1;  // wrapping
         return tag;
     }
+    // task.rs:613-618 TaskState::get_current_activity_id (part 1 of 2: declaration)
     Uuid get_current_activity_id() const;
+    // task.rs:621-626 TaskState::get_current_tenant_id (part 1 of 2: declaration)
     Uuid get_current_tenant_id() const;
+    // task.rs:628-637 TaskState::set_current_activity_id_and_tenant_id (part 1 of 2: declaration)
     void set_current_activity_id_and_tenant_id(Uuid activity_id, Uuid tenant_id);
+    // task.rs:639-643 TaskState::any_ready (part 1 of 2: declaration)
     bool any_ready() const;
 
     // Trigger a shutdown of the runtime actively running on this thread. The
     // processing loop will exit after finishing the current iteration.
+    // task.rs:651-653 TaskState::shutdown
     void shutdown() { keep_running = false; }
 
+    // task.rs:655-679 TaskState::schedule_new (part 1 of 3: schedule_new)
     template <Future F>
     Rc<Task> schedule_new(F future, Uuid activity_id, Uuid tenant_id) {
         // Deviation: Rust truncates the index to u16 silently past 65,535 live tasks.
@@ -411,22 +464,35 @@ public:
 
     // Phase 1: the live task with this index, if any (index 0 is never a task).
     std::optional<Rc<Task>> get_task_by_index(std::uint16_t task_index) const;
+    // task.rs:712-732 TaskState::schedule_io (part 1 of 2: declaration)
     void schedule_io(Rc<Task> task);
+    // task.rs:734-754 TaskState::schedule_cpu (part 1 of 2: declaration)
     void schedule_cpu(Rc<Task> task);
+    // task.rs:757-759 TaskState::submit
     void submit(std::span<const SQE> entries) { ring.submit(entries); }
+    // task.rs:762-764 TaskState::submit_poll
     void submit_poll(std::span<const SQE> entries) { ring_poll.submit(entries); }
+    // task.rs:766-780 TaskState::complete_task (part 1 of 2: declaration)
     static TaskStateCellRef complete_task(TaskStateCell& cell, Task& task);
+    // task.rs:782-792 TaskState::prepare_cohort (part 1 of 2: declaration)
     void prepare_cohort();
+    // task.rs:794-821 TaskState::get_ready (part 1 of 2: declaration)
     std::optional<Rc<Task>> get_ready();
+    // task.rs:824-826 TaskState::write_event
     void write_event(std::uint16_t task_index, Events event) const {
         trace_buffer.write_event(task_index, std::move(event));
     }
+    // task.rs:828-851 TaskState::abort_task (part 1 of 2: declaration)
     void abort_task(Rc<Task> task);
+    // task.rs:853-865 TaskState::return_completion (part 1 of 2: declaration)
     void return_completion(Rc<Completion> completion);
+    // task.rs:867-876 TaskState::new_completion (part 1 of 2: declaration)
     Rc<Completion> new_completion(Completion completion);
 
 private:
+    // task.rs:681-710 TaskState::schedule_io_internal (part 1 of 2: declaration)
     void schedule_io_internal(Rc<Task> task);
+    // task.rs:655-679 TaskState::schedule_new (part 2 of 3: throw_too_many_tasks)
     [[noreturn]] static void throw_too_many_tasks();
 };
 

@@ -17,8 +17,10 @@ namespace rc_waker {
 
 // wake_task can be used when you already have a TaskState& reference. This avoids
 // recursive TaskState::get() calls.
+// task_ref.rs:12-19 wake_task (part 1 of 2: declaration)
 void wake_task(TaskState& task_state, const Waker& waker);
 
+// task_ref.rs:70-78 create_waker (part 1 of 2: declaration)
 Waker create_waker(Rc<Task> task);
 
 // The vtable behind create_waker, for identity checks (waker.vtable() == &task_ref_vtable()).

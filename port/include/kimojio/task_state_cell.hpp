@@ -20,14 +20,17 @@
 
 namespace kimojio {
 
+// task_state_cell.rs:20-24 TaskStateCell
 class TaskStateCell {
 public:
+    // task_state_cell.rs:27-33 TaskStateCell::new
     explicit TaskStateCell(TaskState value) : cell_(std::move(value)) {}
     TaskStateCell(const TaskStateCell&) = delete;
     TaskStateCell& operator=(const TaskStateCell&) = delete;
 
     // Throws kimojio::Panic "TaskStateCell borrowed recursively" in debug builds
     // when a borrow is already live.
+    // task_state_cell.rs:35-49 TaskStateCell::borrow_mut (part 1 of 2: declaration)
     TaskStateCellRef borrow_mut();
 
 private:
@@ -39,6 +42,7 @@ private:
 };
 
 // The mutable borrow of a TaskStateCell. Move-only, like the Rust guard.
+// task_state_cell.rs:52-55 TaskStateCellRef
 class TaskStateCellRef {
 public:
     TaskStateCellRef(TaskStateCellRef&& other) noexcept
@@ -53,9 +57,11 @@ public:
     }
     TaskStateCellRef(const TaskStateCellRef&) = delete;
     TaskStateCellRef& operator=(const TaskStateCellRef&) = delete;
+    // task_state_cell.rs:79-81 TaskStateCellRef::drop (part 1 of 2: ~TaskStateCellRef)
     ~TaskStateCellRef() { release(); }
 
     // Ends the borrow and returns the cell, so it can be borrowed again later.
+    // task_state_cell.rs:58-60 TaskStateCellRef::into_inner
     TaskStateCell& into_inner() && {
         TaskStateCell& cell = *value_;
         release();
@@ -66,14 +72,17 @@ public:
     bool is_borrowed() const { return value_ != nullptr; }
 
     // A const borrow reads, as Rust's Deref (DerefMut needs the borrow itself mutable).
+    // task_state_cell.rs:72-74 TaskStateCellRef::deref_mut
     TaskState* operator->() { return value_ref_; }
     TaskState& operator*() { return *value_ref_; }
+    // task_state_cell.rs:66-68 TaskStateCellRef::deref
     const TaskState* operator->() const { return value_ref_; }
     const TaskState& operator*() const { return *value_ref_; }
 
 private:
     friend class TaskStateCell;
     TaskStateCellRef(TaskStateCell& value, TaskState& value_ref) : value_(&value), value_ref_(&value_ref) {}
+    // task_state_cell.rs:79-81 TaskStateCellRef::drop (part 2 of 2: release)
     void release() noexcept {
 #if KIMOJIO_DEBUG_ASSERTIONS
         if (value_ != nullptr) {
@@ -87,6 +96,7 @@ private:
     TaskState* value_ref_;
 };
 
+// task_state_cell.rs:35-49 TaskStateCell::borrow_mut (part 2 of 2: definition)
 inline TaskStateCellRef TaskStateCell::borrow_mut() {
 #if KIMOJIO_DEBUG_ASSERTIONS
     if (borrowed_) {

@@ -10,6 +10,7 @@
 namespace kimojio {
 
 // Trace events emitted by the runtime for debugging and performance analysis.
+// tracing.rs:18-75 Events (part 1 of 2: events)
 namespace events {
 struct TaskScheduled {
     Uuid activity_id;
@@ -64,11 +65,13 @@ struct FutureCanceled {
 };
 }  // namespace events
 
+// tracing.rs:18-75 Events (part 2 of 2: Events)
 using Events = std::variant<events::TaskScheduled, events::TaskRunEnd, events::RingEnterEnd,
                             events::AsyncWaitStart, events::AsyncWaitEnd, events::IoStart,
                             events::IoEnd, events::IoError, events::FutureCanceled>;
 
 // A wrapper containing a trace event with context information.
+// tracing.rs:8-15 EventEnvelope
 struct EventEnvelope {
     // The index of the thread that generated this event.
     std::uint8_t thread_index;
@@ -79,9 +82,11 @@ struct EventEnvelope {
 };
 
 // Receives trace events from the runtime. Called on the runtime's thread.
+// tracing.rs:80-83 TraceConfiguration
 class TraceConfiguration {
 public:
     virtual ~TraceConfiguration() = default;
+    // tracing.rs:82 TraceConfiguration::trace
     virtual void trace(EventEnvelope event) = 0;
 };
 

@@ -24,11 +24,13 @@ struct LinkedListLink {
     bool is_linked() const { return linked; }
 };
 
+// async_event.rs:236-244 WaitData
 class WaitData : public RcCounted {
 public:
     WaitData(Uuid activity_id, std::optional<Waker> waker, std::uint16_t task_id, std::uint32_t tag)
         : activity_id(activity_id), waker(std::move(waker)), task_id(task_id), tag(tag) {}
 
+    // async_event.rs:249-253 WaitData::set_waker (part 1 of 2: declaration)
     void set_waker(Context& cx) const;
 
     Uuid activity_id;
@@ -41,6 +43,7 @@ public:
 };
 
 // LinkedList<WaitDataAdapter>: holds one strong count of every linked WaitData.
+// async_event.rs:246 WaitDataAdapter (part 1 of 5: WaitDataList)
 class WaitDataList {
 public:
     WaitDataList() = default;
@@ -59,6 +62,7 @@ private:
 };
 
 // A source a WaitFuture waits on (Rust trait WaitSource).
+// async_event.rs:256-261 WaitSource
 template <class S>
 concept WaitSource = requires(const S& s, const Rc<WaitData>& w, std::uint16_t task_id, Uuid activity_id,
                               std::uint32_t tag) {
@@ -68,17 +72,24 @@ concept WaitSource = requires(const S& s, const Rc<WaitData>& w, std::uint16_t t
     s.unregister(w);
 };
 
+// async_event.rs:289-291 WaitList
 class WaitList {
 public:
+    // async_event.rs:294-298 WaitList::new
     WaitList() = default;
 
     // Returns true if any tasks are waiting on this event.
+    // async_event.rs:302-304 WaitList::any_waiting (part 1 of 2: declaration)
     bool any_waiting() const;
+    // async_event.rs:335-337 WaitList::wake_all (part 1 of 2: declaration)
     void wake_all() const;
+    // async_event.rs:339-347 WaitList::register (part 1 of 2: declaration)
     void register_(const Rc<WaitData>& wait_data, std::uint16_t task_id, Uuid activity_id, std::uint32_t tag) const;
+    // async_event.rs:349-359 WaitList::unregister (part 1 of 2: declaration)
     void unregister(const Rc<WaitData>& wait_data) const;
 
 private:
+    // async_event.rs:306-333 WaitList::wake_one (part 1 of 2: declaration)
     bool wake_one() const;
     friend class AsyncEvent;
     MutInPlaceCell<WaitDataList> wait_data;
