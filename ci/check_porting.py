@@ -28,9 +28,22 @@ Every markdown table whose header has the columns `Rust item`, `Rust lines`,
   KIMOJIO_RS_COMMIT. Without the mirror (as in CI) these checks are silently
   skipped.
 
+* Anchors: directly above every C++ place of a row (in the run of anchor lines
+  that ends on the line just above the range start) there must be an anchor
+  comment `// <Rust lines> <Rust item>` whose Rust file and line range equal the
+  row's `Rust lines` reference and whose item is the row's Rust item (without
+  backticks), e.g. `// runtime.rs:19-76 poll_task`. When a row has several C++
+  places, each anchor says which part it is: `... (part 2 of 5: the teardown)`.
+  Rows sharing one place stack their anchors. ci/porting/anchors.py writes them.
+* Stale anchors: every anchor comment line (`// <file>.rs:<a>[-<b>] <text>` at
+  the start of a line) in the .hpp/.cpp/.h/.cc files under port/ and tests/ must
+  be one that a row's C++ place accounts for as above; any other is reported as
+  `<file>:<line>: stale anchor ...` and fails the check.
+
 Output: one line per problem, `<file> row N: <item>: <problem>`, where N is the
 line number of the table row in the markdown file, then `N passed, M failed`
-(rows). The exit status is 1 if any row failed, 2 on usage errors.
+(rows), plus `, K stale anchors` if there are any. The exit status is 1 if any row
+failed or any anchor is stale, 2 on usage errors.
 """
 
 import os
