@@ -3,7 +3,8 @@
 
 Run on a tree whose PORTING.md is up to date, then regenerate the table (the inserted
 lines move the ranges):
-    python3 ci/porting/anchors.py && python3 ci/porting/gen_table.py && python3 ci/check_porting.py
+    python3 ci/porting/gen_table.py && python3 ci/porting/anchors.py &&
+    python3 ci/porting/gen_table.py && python3 ci/check_porting.py
 Idempotent: every existing anchor line under port/ and tests/ is removed first and the
 wanted ones are written again, so stale anchors go away.
 """

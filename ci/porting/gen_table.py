@@ -1,6 +1,8 @@
 """Regenerates the item table of PORTING.md: finds each C++ item's lines by pattern.
 
-Run after moving code: python3 ci/porting/gen_table.py && python3 ci/check_porting.py
+Run after moving code: python3 ci/porting/gen_table.py && python3 ci/porting/anchors.py &&
+python3 ci/porting/gen_table.py && python3 ci/check_porting.py (anchors.py writes the Rust
+anchor comments at the places of the table; the second run moves the ranges past them).
 """
 import re
 import sys
