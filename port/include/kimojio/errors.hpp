@@ -1,13 +1,26 @@
 // Adapted from kimojio/src/errors.rs at qbradley/kimojio-rs 35865d7d87d2d2f5bc7cf03d9a5c10a7a9fec88f:
-// the error types the ported operations return (CanceledError, TimeoutError, TaskHandleError).
+// the error types the ported operations return (ChannelError, CanceledError, TimeoutError, TaskHandleError).
 #pragma once
 
+#include <cerrno>
 #include <exception>
 #include <stdexcept>
+#include <system_error>
 
 #include "kimojio/result.hpp"
 
 namespace kimojio {
+
+// errors.rs:9-13 ChannelError
+// Why a channel operation gave no value.
+enum class ChannelError {
+    // The other side is gone (or the value was already taken).
+    Closed,
+    // The wait was canceled (io_scope cancellation).
+    Canceled,
+    // The deadline passed first.
+    Timeout,
+};
 
 // The wait was canceled (io_scope cancellation).
 struct CanceledError {
@@ -21,6 +34,16 @@ enum class TimeoutError {
     // The operation was canceled.
     Canceled,
 };
+
+// errors.rs:33-37 ChannelError::from
+// Rust: From<CanceledError> for ChannelError.
+inline ChannelError channel_error_from(CanceledError) { return ChannelError::Canceled; }
+
+// errors.rs:39-46 ChannelError::from
+// Rust: From<TimeoutError> for ChannelError.
+inline ChannelError channel_error_from(TimeoutError e) {
+    return e == TimeoutError::Timeout ? ChannelError::Timeout : ChannelError::Canceled;
+}
 
 // Why awaiting a TaskHandle gave no value.
 class TaskHandleError {
@@ -47,6 +70,19 @@ public:
     CanceledException() : std::runtime_error("kimojio: the wait was canceled (io_scope cancellation)") {}
 };
 
+// errors.rs:23-31 Errno::from (the errno a ChannelError maps to), thrown as std::system_error.
+[[noreturn]] inline void throw_error(ChannelError e) {
+    switch (e) {
+        case ChannelError::Closed:
+            throw std::system_error(EPIPE, std::generic_category(),
+                                    "kimojio: receiving on a closed channel (the other side was dropped or the value was taken)");
+        case ChannelError::Canceled:
+            throw std::system_error(ECANCELED, std::generic_category(), "kimojio: channel wait was canceled (io_scope cancellation)");
+        case ChannelError::Timeout:
+            break;
+    }
+    throw std::system_error(ETIME, std::generic_category(), "kimojio: channel wait passed its deadline");
+}
 [[noreturn]] inline void throw_error(CanceledError) { throw CanceledException(); }
 [[noreturn]] inline void throw_error(TimeoutError e) {
     if (e == TimeoutError::Canceled) throw CanceledException();
