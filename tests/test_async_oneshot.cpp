@@ -51,35 +51,44 @@ Async<kimojio::Result<int, ChannelError>> recv_deadline(kimojio::ReceiverOneshot
     co_return co_await rx.recv_with_deadline(deadline);
 }
 
+// async_oneshot.rs:152-161 oneshot_recv_before_send (part 1 of 2: the test body)
 Async<void> oneshot_recv_before_send() {
     auto [tx, rx] = oneshot<int>();
     auto recv_task = kimojio::spawn(recv_expect(std::move(rx), 42));
     tx.send(42).value();
     co_await recv_task;
 }
+// async_oneshot.rs:152-161 oneshot_recv_before_send (part 2 of 2: the TEST_CASE)
 TEST_CASE("oneshot_recv_before_send") { run_test(oneshot_recv_before_send()); }
 
+// async_oneshot.rs:164-168 oneshot_recv_after_send (part 1 of 2: the test body)
 Async<void> oneshot_recv_after_send() {
     auto [tx, rx] = oneshot<int>();
     tx.send(42).value();
     CHECK(co_await rx.recv() == ok_(42));
 }
+// async_oneshot.rs:164-168 oneshot_recv_after_send (part 2 of 2: the TEST_CASE)
 TEST_CASE("oneshot_recv_after_send") { run_test(oneshot_recv_after_send()); }
 
+// async_oneshot.rs:171-175 oneshot_recv_and_send_dropped (part 1 of 2: the test body)
 Async<void> oneshot_recv_and_send_dropped() {
     auto [tx, rx] = oneshot<int>();
     { auto drop = std::move(tx); }
     CHECK(co_await rx.recv() == err_<int>(ChannelError::Closed));
 }
+// async_oneshot.rs:171-175 oneshot_recv_and_send_dropped (part 2 of 2: the TEST_CASE)
 TEST_CASE("oneshot_recv_and_send_dropped") { run_test(oneshot_recv_and_send_dropped()); }
 
+// async_oneshot.rs:178-182 oneshot_send_dropped_before_recv (part 1 of 2: the test body)
 Async<void> oneshot_send_dropped_before_recv() {
     auto [tx, rx] = oneshot<int>();
     { auto drop = std::move(tx); }
     CHECK(co_await rx.recv() == err_<int>(ChannelError::Closed));
 }
+// async_oneshot.rs:178-182 oneshot_send_dropped_before_recv (part 2 of 2: the TEST_CASE)
 TEST_CASE("oneshot_send_dropped_before_recv") { run_test(oneshot_send_dropped_before_recv()); }
 
+// async_oneshot.rs:185-198 oneshot_recv_with_deadline_success (part 1 of 2: the test body)
 Async<void> oneshot_recv_with_deadline_success() {
     auto [tx, rx] = oneshot<int>();
     auto deadline = std::chrono::steady_clock::now() + 100ms;
@@ -88,8 +97,10 @@ Async<void> oneshot_recv_with_deadline_success() {
     tx.send(42).value();
     CHECK(co_await recv_task == ok_(42));
 }
+// async_oneshot.rs:185-198 oneshot_recv_with_deadline_success (part 2 of 2: the TEST_CASE)
 TEST_CASE("oneshot_recv_with_deadline_success") { run_test(oneshot_recv_with_deadline_success()); }
 
+// async_oneshot.rs:201-209 oneshot_recv_with_deadline_timeout (part 1 of 2: the test body)
 Async<void> oneshot_recv_with_deadline_timeout() {
     auto [tx, rx] = oneshot<int>();
     auto deadline = std::chrono::steady_clock::now() + 10ms;
@@ -97,24 +108,30 @@ Async<void> oneshot_recv_with_deadline_timeout() {
     CHECK(result.is_err());
     CHECK(result == err_<int>(ChannelError::Timeout));  // C++: also which error
 }
+// async_oneshot.rs:201-209 oneshot_recv_with_deadline_timeout (part 2 of 2: the TEST_CASE)
 TEST_CASE("oneshot_recv_with_deadline_timeout") { run_test(oneshot_recv_with_deadline_timeout()); }
 
+// async_oneshot.rs:212-221 oneshot_recv_with_deadline_no_deadline (part 1 of 2: the test body)
 Async<void> oneshot_recv_with_deadline_no_deadline() {
     auto [tx, rx] = oneshot<int>();
     auto recv_task = kimojio::spawn(recv_deadline(std::move(rx), std::nullopt));
     tx.send(123).value();
     CHECK(co_await recv_task == ok_(123));
 }
+// async_oneshot.rs:212-221 oneshot_recv_with_deadline_no_deadline (part 2 of 2: the TEST_CASE)
 TEST_CASE("oneshot_recv_with_deadline_no_deadline") { run_test(oneshot_recv_with_deadline_no_deadline()); }
 
+// async_oneshot.rs:224-233 oneshot_recv_with_deadline_closed_channel (part 1 of 2: the test body)
 Async<void> oneshot_recv_with_deadline_closed_channel() {
     auto [tx, rx] = oneshot<int>();
     { auto drop = std::move(tx); }  // Close the channel
     auto deadline = std::chrono::steady_clock::now() + 100ms;
     CHECK(co_await rx.recv_with_deadline(deadline) == err_<int>(ChannelError::Closed));
 }
+// async_oneshot.rs:224-233 oneshot_recv_with_deadline_closed_channel (part 2 of 2: the TEST_CASE)
 TEST_CASE("oneshot_recv_with_deadline_closed_channel") { run_test(oneshot_recv_with_deadline_closed_channel()); }
 
+// async_oneshot.rs:236-243 oneshot_try_recv_available (part 1 of 2: the test body)
 Async<void> oneshot_try_recv_available() {
     auto [tx, rx] = oneshot<int>();
     tx.send(42).value();
@@ -123,21 +140,26 @@ Async<void> oneshot_try_recv_available() {
     CHECK(rx.try_recv() == err_<std::optional<int>>(ChannelError::Closed));
     co_return;
 }
+// async_oneshot.rs:236-243 oneshot_try_recv_available (part 2 of 2: the TEST_CASE)
 TEST_CASE("oneshot_try_recv_available") { run_test(oneshot_try_recv_available()); }
 
+// async_oneshot.rs:246-250 oneshot_try_recv_not_available (part 1 of 2: the test body)
 Async<void> oneshot_try_recv_not_available() {
     auto [tx, rx] = oneshot<int>();
     CHECK(rx.try_recv() == ok_(std::optional<int>()));
     co_return;
 }
+// async_oneshot.rs:246-250 oneshot_try_recv_not_available (part 2 of 2: the TEST_CASE)
 TEST_CASE("oneshot_try_recv_not_available") { run_test(oneshot_try_recv_not_available()); }
 
+// async_oneshot.rs:253-258 oneshot_try_recv_closed (part 1 of 2: the test body)
 Async<void> oneshot_try_recv_closed() {
     auto [tx, rx] = oneshot<int>();
     { auto drop = std::move(tx); }  // Close the channel
     CHECK(rx.try_recv() == err_<std::optional<int>>(ChannelError::Closed));
     co_return;
 }
+// async_oneshot.rs:253-258 oneshot_try_recv_closed (part 2 of 2: the TEST_CASE)
 TEST_CASE("oneshot_try_recv_closed") { run_test(oneshot_try_recv_closed()); }
 
 Async<void> send_after_sleep(kimojio::SenderOneshot<int> tx) {
@@ -146,6 +168,7 @@ Async<void> send_after_sleep(kimojio::SenderOneshot<int> tx) {
     tx.send(99).value();
 }
 
+// async_oneshot.rs:261-280 oneshot_try_recv_multiple_attempts (part 1 of 2: the test body)
 Async<void> oneshot_try_recv_multiple_attempts() {
     auto [tx, rx] = oneshot<int>();
     // First try - nothing available
@@ -155,8 +178,10 @@ Async<void> oneshot_try_recv_multiple_attempts() {
     co_await send_task;
     CHECK(rx.try_recv() == ok_(std::optional<int>(99)));
 }
+// async_oneshot.rs:261-280 oneshot_try_recv_multiple_attempts (part 2 of 2: the TEST_CASE)
 TEST_CASE("oneshot_try_recv_multiple_attempts") { run_test(oneshot_try_recv_multiple_attempts()); }
 
+// async_oneshot.rs:283-294 oneshot_debug_sender (part 1 of 2: the test body)
 Async<void> oneshot_debug_sender() {
     auto [tx, rx] = oneshot<int>();
     auto debug_str = debug(tx);
@@ -165,8 +190,10 @@ Async<void> oneshot_debug_sender() {
     tx.send(42).value();
     co_return;
 }
+// async_oneshot.rs:283-294 oneshot_debug_sender (part 2 of 2: the TEST_CASE)
 TEST_CASE("oneshot_debug_sender") { run_test(oneshot_debug_sender()); }
 
+// async_oneshot.rs:297-313 oneshot_debug_receiver (part 1 of 2: the test body)
 Async<void> oneshot_debug_receiver() {
     auto [tx, rx] = oneshot<int>();
     auto debug_str = debug(rx);
@@ -178,8 +205,10 @@ Async<void> oneshot_debug_receiver() {
     CHECK(debug_str_after_send.find("complete: true") != std::string::npos);
     (co_await rx.recv()).value();
 }
+// async_oneshot.rs:297-313 oneshot_debug_receiver (part 2 of 2: the TEST_CASE)
 TEST_CASE("oneshot_debug_receiver") { run_test(oneshot_debug_receiver()); }
 
+// async_oneshot.rs:316-325 oneshot_debug_closed_sender (part 1 of 2: the test body)
 Async<void> oneshot_debug_closed_sender() {
     auto [tx, rx] = oneshot<int>();
     { auto drop = std::move(rx); }  // Close by dropping receiver
@@ -188,8 +217,10 @@ Async<void> oneshot_debug_closed_sender() {
     CHECK(debug_str.find("complete:") != std::string::npos);
     co_return;
 }
+// async_oneshot.rs:316-325 oneshot_debug_closed_sender (part 2 of 2: the TEST_CASE)
 TEST_CASE("oneshot_debug_closed_sender") { run_test(oneshot_debug_closed_sender()); }
 
+// async_oneshot.rs:328-337 oneshot_debug_closed_receiver (part 1 of 2: the test body)
 Async<void> oneshot_debug_closed_receiver() {
     auto [tx, rx] = oneshot<int>();
     { auto drop = std::move(tx); }  // Close by dropping sender
@@ -198,8 +229,10 @@ Async<void> oneshot_debug_closed_receiver() {
     CHECK(debug_str.find("complete:") != std::string::npos);
     co_return;
 }
+// async_oneshot.rs:328-337 oneshot_debug_closed_receiver (part 2 of 2: the TEST_CASE)
 TEST_CASE("oneshot_debug_closed_receiver") { run_test(oneshot_debug_closed_receiver()); }
 
+// async_oneshot.rs:339-348 oneshot_channel_recv_with_deadline_direct (part 1 of 2: the test body)
 Async<void> oneshot_channel_recv_with_deadline_direct() {
     kimojio::OneshotChannel<int> channel;
     // Test timeout
@@ -207,6 +240,7 @@ Async<void> oneshot_channel_recv_with_deadline_direct() {
     auto result = co_await channel.recv_with_deadline(deadline);
     CHECK(result.is_err());
 }
+// async_oneshot.rs:339-348 oneshot_channel_recv_with_deadline_direct (part 2 of 2: the TEST_CASE)
 TEST_CASE("oneshot_channel_recv_with_deadline_direct") { run_test(oneshot_channel_recv_with_deadline_direct()); }
 
 Async<kimojio::Result<int, ChannelError>> channel_recv_deadline(kimojio::Rc<kimojio::OneshotChannel<int>> channel,
@@ -214,6 +248,7 @@ Async<kimojio::Result<int, ChannelError>> channel_recv_deadline(kimojio::Rc<kimo
     co_return co_await channel->recv_with_deadline(deadline);
 }
 
+// async_oneshot.rs:351-366 oneshot_channel_recv_with_deadline_success_direct (part 1 of 2: the test body)
 Async<void> oneshot_channel_recv_with_deadline_success_direct() {
     auto channel = kimojio::Rc<kimojio::OneshotChannel<int>>::make();
     auto deadline = std::chrono::steady_clock::now() + 100ms;
@@ -222,6 +257,7 @@ Async<void> oneshot_channel_recv_with_deadline_success_direct() {
     channel->send(42).value();
     CHECK(co_await recv_task == ok_(42));
 }
+// async_oneshot.rs:351-366 oneshot_channel_recv_with_deadline_success_direct (part 2 of 2: the TEST_CASE)
 TEST_CASE("oneshot_channel_recv_with_deadline_success_direct") {
     run_test(oneshot_channel_recv_with_deadline_success_direct());
 }

@@ -385,10 +385,23 @@ rows = [
     test_row('async_event.rs', 'event_test_set_wake_n', '554-587', AET, extra=t(AET, r'^Async<void> event_test_set_wake_n_body\(\)'), status=A,
              notes='spawned closure -> `event_test_set_wake_n_task`; C++: event_test_set_wake_n_body'),
     ('`wait_for_n`', 'async_event.rs:589-597', t(AET, r'^Async<void> wait_for_n\('), A, 'bare `panic!()` -> doctest `FAIL`'),
+    ('`AsyncEvent::wait_with_deadline`', 'async_event.rs:146-176', h('async_oneshot.hpp', r'^inline Async<Result<void, TimeoutError>> wait_with_deadline\('), A,
+     'member -> free function `detail::wait_with_deadline(event, deadline)` in async_oneshot.hpp (its first user); `futures::select!` -> `detail::WaitOrSleep`'),
     ('everything else in async_event.rs', '-', '-', O,
-     'not needed by the five modules (`wait_with_deadline`, `wait_with_timeout`, Debug impls, static assertions, the other tests)'),
+     'not needed yet (`wait_with_timeout`, Debug impls, static assertions, the other tests)'),
 ]
 lean.append(('async_event.rs', 'port/include/kimojio/async_event.hpp, port/include/kimojio/wait_list.hpp (WaitData, WaitSource, WaitList), port/src/async_event.cpp; tests in tests/test_async_event.cpp.', rows))
+
+ER = 'errors.hpp'
+rows = [
+    ('`ChannelError`', 'errors.rs:9-13', h(ER, r'^enum class ChannelError \{'), P, 'derive(PartialEq, Eq, Clone, Copy, Debug) -> `enum class`'),
+    ('`From<ChannelError> for Errno`', 'errors.rs:23-31', h(ER, r'^\[\[noreturn\]\] inline void throw_error\(ChannelError e\)'), A,
+     'the Errno is thrown as `std::system_error` (EPIPE, ECANCELED, ETIME) by `throw_error`, which `Result::value()` calls on an error; C++: throw_error'),
+    ('`From<CanceledError> for ChannelError`', 'errors.rs:33-37', h(ER, r'^inline ChannelError channel_error_from\(CanceledError\)'), A, 'the `?` conversion -> an explicit call; C++: channel_error_from'),
+    ('`From<TimeoutError> for ChannelError`', 'errors.rs:39-46', h(ER, r'^inline ChannelError channel_error_from\(TimeoutError e\)'), A, 'the `?` conversion -> an explicit call; C++: channel_error_from'),
+    ('everything else in errors.rs', '-', '-', O, 'Display impls (C++: exception messages), the errors of modules not ported yet'),
+]
+lean.append(('errors.rs', 'port/include/kimojio/errors.hpp (header only).', rows))
 
 LIB = 'lib.cpp'
 KH = 'kimojio.hpp'
@@ -557,6 +570,61 @@ lean.append(('operations.rs', 'port/include/kimojio/operations.hpp, port/src/ope
 
 
 # ================================================================ render
+# ================================================================ further modules (issue 13, part 1)
+further = []
+AO, AOT = 'async_oneshot.hpp', 'test_async_oneshot.cpp'
+snd_after, rcv_after, ch_after = r'^class SenderOneshot \{', r'^class ReceiverOneshot \{', r'^class OneshotChannel : public RcCounted'
+
+
+def ao_test(name, lines, notes=''):
+    return test_row('async_oneshot.rs', name, lines, AOT, extra=t(AOT, r'^Async<void> %s\(\)' % name), status=A,
+                    notes='`#[crate::test]` -> a Runtime in the TEST_CASE; C++: %s%s' % (name, ('; ' + notes) if notes else ''))
+
+
+rows = [
+    ('`oneshot`', 'async_oneshot.rs:8-16', h(AO, r'^std::pair<SenderOneshot<T>, ReceiverOneshot<T>> oneshot\(\)'), P, ''),
+    ('`SenderOneshot`', 'async_oneshot.rs:18-20', h(AO, r'^class SenderOneshot \{'), A, 'move-only; `std::optional<Rc>` so a moved-from sender holds nothing'),
+    ('`SenderOneshot::send`', 'async_oneshot.rs:26-28', h(AO, r'Result<void, T> send\(T value\) \{', after=snd_after), A,
+     '`self` by value -> the sender gives up its channel (closed as Rust drops `self`); a second send throws kimojio::Panic'),
+    ('`SenderOneshot::drop`', 'async_oneshot.rs:32-34', h(AO, r'~SenderOneshot\(\)'), P, 'C++: SenderOneshot (destructor)'),
+    ('`SenderOneshot::fmt`', 'async_oneshot.rs:38-42', h(AO, r'operator<<\(std::ostream& os, const SenderOneshot& s\)'), A, 'Debug -> `operator<<`; C++: operator'),
+    ('`ReceiverOneshot`', 'async_oneshot.rs:45-47', h(AO, r'^class ReceiverOneshot \{'), A, 'move-only; `std::optional<Rc>`'),
+    ('`ReceiverOneshot::recv`', 'async_oneshot.rs:53-55', h(AO, r'Async<Result<T, ChannelError>> recv\(\) \{', after=rcv_after), A,
+     '`self` by value -> the receiver moves into the coroutine (`recv_owned`), closed when it ends'),
+    ('`ReceiverOneshot::recv_with_deadline`', 'async_oneshot.rs:62-64', h(AO, r'Async<Result<T, ChannelError>> recv_with_deadline\(std::optional<Instant> deadline\) \{', after=rcv_after), A,
+     'as `recv`'),
+    ('`ReceiverOneshot::try_recv`', 'async_oneshot.rs:69-71', h(AO, r'Result<std::optional<T>, ChannelError> try_recv\(\) const \{', after=rcv_after), P, ''),
+    ('`ReceiverOneshot::drop`', 'async_oneshot.rs:75-77', h(AO, r'~ReceiverOneshot\(\)'), P, 'C++: ReceiverOneshot (destructor)'),
+    ('`ReceiverOneshot::fmt`', 'async_oneshot.rs:81-85', h(AO, r'operator<<\(std::ostream& os, const ReceiverOneshot& r\)'), A, 'Debug -> `operator<<`; C++: operator'),
+    ('`OneshotChannel`', 'async_oneshot.rs:88-92', h(AO, r'^class OneshotChannel : public RcCounted'), A, '`Cell<bool>` -> `mutable bool`; not copyable (waiters point at its event)'),
+    ('`OneshotChannel::new`', 'async_oneshot.rs:95-101', h(AO, r'OneshotChannel\(\) : value'), P, 'C++: OneshotChannel'),
+    ('`OneshotChannel::send`', 'async_oneshot.rs:103-110', h(AO, r'Result<void, T> send\(T v\) const \{', after=ch_after), P, ''),
+    ('`OneshotChannel::recv`', 'async_oneshot.rs:112-119', h(AO, r'Async<Result<T, ChannelError>> recv\(\) const \{', after=ch_after), P, '`?` -> explicit error returns'),
+    ('`OneshotChannel::recv_with_deadline`', 'async_oneshot.rs:121-128', h(AO, r'Async<Result<T, ChannelError>> recv_with_deadline\(std::optional<Instant> deadline\) const \{', after=ch_after), P, '`?` -> explicit error returns'),
+    ('`OneshotChannel::try_recv`', 'async_oneshot.rs:130-138', h(AO, r'Result<std::optional<T>, ChannelError> try_recv\(\) const \{', after=ch_after), P, ''),
+    ('`OneshotChannel::close`', 'async_oneshot.rs:140-143', h(AO, r'void close\(\) const \{', after=ch_after), P, ''),
+    ao_test('oneshot_recv_before_send', '152-161'),
+    ao_test('oneshot_recv_after_send', '164-168'),
+    ao_test('oneshot_recv_and_send_dropped', '171-175'),
+    ao_test('oneshot_send_dropped_before_recv', '178-182'),
+    ao_test('oneshot_recv_with_deadline_success', '185-198'),
+    ao_test('oneshot_recv_with_deadline_timeout', '201-209'),
+    ao_test('oneshot_recv_with_deadline_no_deadline', '212-221'),
+    ao_test('oneshot_recv_with_deadline_closed_channel', '224-233'),
+    ao_test('oneshot_try_recv_available', '236-243'),
+    ao_test('oneshot_try_recv_not_available', '246-250'),
+    ao_test('oneshot_try_recv_closed', '253-258'),
+    ao_test('oneshot_try_recv_multiple_attempts', '261-280'),
+    ao_test('oneshot_debug_sender', '283-294'),
+    ao_test('oneshot_debug_receiver', '297-313'),
+    ao_test('oneshot_debug_closed_sender', '316-325'),
+    ao_test('oneshot_debug_closed_receiver', '328-337'),
+    ao_test('oneshot_channel_recv_with_deadline_direct', '339-348'),
+    ao_test('oneshot_channel_recv_with_deadline_success_direct', '351-366'),
+]
+further.append(('async_oneshot.rs', 'port/include/kimojio/async_oneshot.hpp (header only); tests in tests/test_async_oneshot.cpp (plus C++-only tests of moved-from ends and closed-value errors).', rows))
+
+
 def esc(x):
     return x.replace('|', '\\|')
 
@@ -610,6 +678,11 @@ for title, where, rows in tables:
     summary.append((title, len(rows), counts(rows)))
 doc.append('## Lean-on files\n\nOnly the items that were ported or adapted, plus one row for the rest of each file.\n')
 for title, where, rows in lean:
+    doc.append('### %s\n\n%s\n\n%s\n' % (title, where, render_table(rows)))
+    summary.append((title, len(rows), counts(rows)))
+
+doc.append('## Further modules\n\nWhole modules beyond the five, ported with the same rules (issue 13, part 1).\n')
+for title, where, rows in further:
     doc.append('### %s\n\n%s\n\n%s\n' % (title, where, render_table(rows)))
     summary.append((title, len(rows), counts(rows)))
 

@@ -48,10 +48,10 @@ struct WaitOrSleep {
     }
 };
 
-// async_event.rs:146-176 AsyncEvent::wait_with_deadline
 // Wait for the event to be set, or return at once if it is already set. If a
 // deadline is given and the event is not set by then, the result is
 // TimeoutError::Timeout. Cancel safe.
+// async_event.rs:146-176 AsyncEvent::wait_with_deadline
 inline Async<Result<void, TimeoutError>> wait_with_deadline(const AsyncEvent& event, std::optional<Instant> deadline) {
     if (deadline) {
         auto wait_remaining = [&]() -> std::optional<std::chrono::nanoseconds> {
@@ -93,16 +93,16 @@ class ReceiverOneshot;
 template <class T>
 class OneshotChannel;
 
-// async_oneshot.rs:8-16 oneshot
 // A oneshot channel for sending a single value between tasks.
+// async_oneshot.rs:8-16 oneshot
 template <class T>
 std::pair<SenderOneshot<T>, ReceiverOneshot<T>> oneshot() {
     auto inner = Rc<OneshotChannel<T>>::make();
     return {SenderOneshot<T>(inner), ReceiverOneshot<T>(std::move(inner))};
 }
 
-// async_oneshot.rs:18-20 SenderOneshot
 // Move-only; a moved-from (or used) sender holds no channel.
+// async_oneshot.rs:18-20 SenderOneshot
 template <class T>
 class SenderOneshot {
 public:
@@ -116,12 +116,12 @@ public:
         return *this;
     }
 
-    // async_oneshot.rs:26-28 SenderOneshot::send
     // Sends a value to the channel and closes this side (Rust: consumes self).
     // Returns the value as an error if the channel is closed; the channel is
     // closed when the receiver is dropped.
     // # Panics
     // Throws kimojio::Panic on a sender that was moved from or already sent.
+    // async_oneshot.rs:26-28 SenderOneshot::send
     Result<void, T> send(T value) {
         if (!inner) {
             throw Panic("kimojio: SenderOneshot::send on a moved-from or already used sender; a oneshot sends once");
@@ -149,8 +149,8 @@ private:
     std::optional<Rc<OneshotChannel<T>>> inner;
 };
 
-// async_oneshot.rs:45-47 ReceiverOneshot
 // Move-only; a moved-from (or used) receiver holds no channel.
+// async_oneshot.rs:45-47 ReceiverOneshot
 template <class T>
 class ReceiverOneshot {
 public:
@@ -164,24 +164,24 @@ public:
         return *this;
     }
 
-    // async_oneshot.rs:53-55 ReceiverOneshot::recv
     // Receives the value, waiting if necessary. The result is ChannelError::Closed
     // when the sender is dropped without sending. Consumes the receiver (it is
     // moved into the returned coroutine, which closes the channel when done).
     // # Panics
     // Throws kimojio::Panic on a moved-from or already used receiver.
+    // async_oneshot.rs:53-55 ReceiverOneshot::recv
     Async<Result<T, ChannelError>> recv() { return recv_owned(take()); }
 
-    // async_oneshot.rs:62-64 ReceiverOneshot::recv_with_deadline
     // As recv; if a deadline is given and no value arrives by then, the result is
     // ChannelError::Timeout.
+    // async_oneshot.rs:62-64 ReceiverOneshot::recv_with_deadline
     Async<Result<T, ChannelError>> recv_with_deadline(std::optional<Instant> deadline) {
         return recv_with_deadline_owned(take(), deadline);
     }
 
-    // async_oneshot.rs:69-71 ReceiverOneshot::try_recv
     // Takes the value if there is one: Ok(nullopt) if none has been sent yet,
     // ChannelError::Closed if the sender is gone (or the value was taken).
+    // async_oneshot.rs:69-71 ReceiverOneshot::try_recv
     Result<std::optional<T>, ChannelError> try_recv() const {
         if (!inner) {
             throw Panic("kimojio: ReceiverOneshot::try_recv on a moved-from or already used receiver");
@@ -219,9 +219,9 @@ private:
     std::optional<Rc<OneshotChannel<T>>> inner;
 };
 
-// async_oneshot.rs:88-92 OneshotChannel
 // `closed: Cell<bool>` -> a mutable bool. Not copyable or movable (wait
 // futures point at its event).
+// async_oneshot.rs:88-92 OneshotChannel
 template <class T>
 class OneshotChannel : public RcCounted {
 public:

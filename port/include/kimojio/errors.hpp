@@ -11,8 +11,8 @@
 
 namespace kimojio {
 
-// errors.rs:9-13 ChannelError
 // Why a channel operation gave no value.
+// errors.rs:9-13 ChannelError
 enum class ChannelError {
     // The other side is gone (or the value was already taken).
     Closed,
@@ -35,12 +35,10 @@ enum class TimeoutError {
     Canceled,
 };
 
-// errors.rs:33-37 ChannelError::from
-// Rust: From<CanceledError> for ChannelError.
+// errors.rs:33-37 From<CanceledError> for ChannelError
 inline ChannelError channel_error_from(CanceledError) { return ChannelError::Canceled; }
 
-// errors.rs:39-46 ChannelError::from
-// Rust: From<TimeoutError> for ChannelError.
+// errors.rs:39-46 From<TimeoutError> for ChannelError
 inline ChannelError channel_error_from(TimeoutError e) {
     return e == TimeoutError::Timeout ? ChannelError::Timeout : ChannelError::Canceled;
 }
@@ -70,7 +68,7 @@ public:
     CanceledException() : std::runtime_error("kimojio: the wait was canceled (io_scope cancellation)") {}
 };
 
-// errors.rs:23-31 Errno::from (the errno a ChannelError maps to), thrown as std::system_error.
+// errors.rs:23-31 From<ChannelError> for Errno
 [[noreturn]] inline void throw_error(ChannelError e) {
     switch (e) {
         case ChannelError::Closed:
