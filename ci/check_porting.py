@@ -25,8 +25,9 @@ Every markdown table whose header has the columns `Rust item`, `Rust lines`,
   at the commit, range inside it, item name on one of the first 3 lines), with
   `git show`, ONLY IF the local mirror of kimojio-rs exists. The mirror and the
   commit can be overridden with the environment variables KIMOJIO_RS_MIRROR and
-  KIMOJIO_RS_COMMIT. Without the mirror (as in CI) these checks are silently
-  skipped.
+  KIMOJIO_RS_COMMIT. `file.rs@commit:start-end` reads the file at that commit
+  instead (the Phase 1 waker, ported from a branch). Without the mirror (as in
+  CI) these checks are silently skipped.
 
 * Anchors: directly above every C++ place of a row (in the run of anchor lines
   that ends on the line just above the range start) there must be an anchor
@@ -59,7 +60,7 @@ COLUMNS = ('rust item', 'rust lines', 'c++ place', 'status', 'notes')
 STATUSES = ('ported', 'adapted', 'omitted')
 IDENT = r'[A-Za-z_~][A-Za-z0-9_]*'
 REF_RE = re.compile(r'^`?([^\s`:;,]+):(\d+)(?:-(\d+))?`?$')
-ANCHOR_RE = re.compile(r'^\s*// ([A-Za-z0-9_./-]+\.rs):(\d+)(?:-(\d+))? (\S.*)$')
+ANCHOR_RE = re.compile(r'^\s*// ([A-Za-z0-9_./-]+\.rs(?:@[0-9a-f]{7,40})?):(\d+)(?:-(\d+))? (\S.*)$')
 ANCHOR_DIRS = ('port', 'tests')
 ANCHOR_EXTS = ('.hpp', '.cpp', '.h', '.cc')
 CPP_NAME_RE = re.compile(
@@ -188,7 +189,9 @@ class Sources:
     def rust(self, path):
         key = ('rust', path)
         if key not in self.cache:
-            spec = '%s:%s' % (self.commit, path)
+            # `file.rs@commit` reads the file at another commit (a branch's port).
+            path, _, commit = path.partition('@')
+            spec = '%s:%s' % (commit or self.commit, path)
             try:
                 out = subprocess.run(['git', '-C', self.mirror, 'show', spec],
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True)

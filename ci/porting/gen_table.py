@@ -121,7 +121,35 @@ rows = [
     ('`create_waker`', 'task_ref.rs:70-78', j(h(TRH, r'^Waker create_waker\('), s(TRC, r'^Waker create_waker\(')), P,
      '`std::task::Waker::from_raw` -> `kimojio::Waker::from_raw` (std_task.hpp)'),
 ]
-tables.append(('task_ref.rs', 'port/include/kimojio/task_ref.hpp, port/src/task_ref.cpp.', rows))
+tables.append(('task_ref.rs', 'port/include/kimojio/task_ref.hpp, port/src/task_ref.cpp, namespace `kimojio::rc_waker`: the `Rc<Task>` waker of 35865d7, kept only as the benchmark baseline (`bench/`, `self_wake rc`). The runtime uses the Phase 1 index waker below.', rows))
+
+# ---------------------------------------------------------------- task_ref.rs, Phase 1 (the waker the runtime uses)
+P1 = 'task_ref.rs@39e0933'
+IWH, IWC = 'index_waker.hpp', 'index_waker.cpp'
+rows = [
+    ('`KIMOJIO_THREAD_INDEX`', P1 + ':13', s(IWC, r'^thread_local std::uint8_t KIMOJIO_THREAD_INDEX'), A,
+     '`thread_local!` of `Cell<u8>` -> a plain `thread_local std::uint8_t` (anonymous namespace); `u8::MAX` -> `NO_THREAD_INDEX`; `kimojio_thread_index()` reads it'),
+    ('`set_kimojio_thread_index`', P1 + ':18-32', j(h(IWH, r'^void set_kimojio_thread_index\('), s(IWC, r'^void set_kimojio_thread_index\(')), A,
+     'throws std::runtime_error if this thread already has a Runtime (upstream accepts the same index twice: one TaskState per thread serves one runtime)'),
+    ('`reset_kimojio_thread_index`', P1 + ':35-37', j(h(IWH, r'^void reset_kimojio_thread_index\('), s(IWC, r'^void reset_kimojio_thread_index\(')), A,
+     'called by `~Runtime`, not at the end of `block_on`'),
+    ('`pack_waker_data`', P1 + ':42-45', j(h(IWH, r'^const void\* pack_waker_data\('), s(IWC, r'^const void\* pack_waker_data\(')), P, ''),
+    ('`unpack_waker_data`', P1 + ':48-53', j(h(IWH, r'^WakerIdentity unpack_waker_data\('), s(IWC, r'^WakerIdentity unpack_waker_data\(')), A,
+     'tuple -> `WakerIdentity`'),
+    ('`wake_task`', P1 + ':64-79', j(h(IWH, r'^void wake_task\('), s(IWC, r'^void wake_task\(')), A,
+     'also requires this thread to have a runtime (255 never matches); the lookup is `local_wake`, out of line so the disassembly check can name it'),
+    ('`clone_waker`', P1 + ':88-91', s(IWC, r'^RawWaker clone_waker\('), P, ''),
+    ('`wake_waker`', P1 + ':98-102', s(IWC, r'^void wake_waker\('), P, ''),
+    ('`wake_by_ref_waker`', P1 + ':115-135', s(IWC, r'^void wake_by_ref_waker\('), A,
+     'the cross-thread branch calls `foreign_wake` (ForeignWakeRegistry::wake, Phase 2) instead of panicking'),
+    ('`drop_waker`', P1 + ':141-143', s(IWC, r'^void drop_waker\('), P, ''),
+    ('`VTABLE`', P1 + ':145-146', j(s(IWC, r'^extern const RawWakerVTable VTABLE;'), s(IWC, r'^constexpr RawWakerVTable VTABLE = \{')), P,
+     '`index_waker_vtable()` exposes it'),
+    ('`create_waker`', P1 + ':156-167', j(h(IWH, r'^Waker create_waker\('), s(IWC, r'^Waker create_waker\(')), A,
+     'throws kimojio::Panic on a thread without a runtime (upstream: `debug_assert!`)'),
+    ('`test_waker_send_sync`', '-', '-', O, 'Send + Sync are not C++ properties; tests/test_cross_thread.cpp clones, wakes and drops from other threads instead'),
+]
+tables.append(('task_ref.rs (Phase 1: the index waker the runtime uses)', 'port/include/kimojio/index_waker.hpp, port/src/index_waker.cpp: `task_ref.rs` on branch `feature/cross-thread-waker_phase1` at 39e0933 (Rust lines `task_ref.rs@39e0933:...`), plus the Phase 2 foreign path (foreign_wake.hpp, not in upstream).', rows))
 
 # ---------------------------------------------------------------- task.rs
 TH, TC = 'task.hpp', 'task.cpp'

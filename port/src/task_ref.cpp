@@ -1,4 +1,6 @@
 // Port of kimojio/src/task_ref.rs at qbradley/kimojio-rs 35865d7d87d2d2f5bc7cf03d9a5c10a7a9fec88f.
+// The Rc<Task> waker: only the benchmark baseline now (bench/, self_wake rc); the runtime
+// uses the Phase 1 index waker (index_waker.cpp).
 #include "kimojio/task_ref.hpp"
 
 #include "kimojio/task.hpp"

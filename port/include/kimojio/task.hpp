@@ -87,7 +87,8 @@ public:
     // Ok indicates that the value has been written to `value`.
     // Err(e) indicates the future threw, and e is the exception.
     //
-    // The caller must ensure that `value` points to a std::optional<Output>.
+    // Safety (Rust: `unsafe fn`): the caller must ensure that `value` points to a
+    // std::optional<Output> of this future's Output; nothing checks it.
     // task.rs:70-73 FutureOrResult::result
     virtual std::optional<Result<void, std::exception_ptr>> result(void* value) = 0;
 };
