@@ -232,6 +232,108 @@ TaskStateCellRef submit_and_complete_io(TaskStateCellRef task_state, bool busy_p
     return task_state;
 }
 
+// runtime.rs:304-318 Runtime::new (part 2 of 2: definition)
+Runtime::Runtime(std::uint8_t thread_index, Configuration configuration)
+    : thread_index(thread_index), foreign_wake_queue(std::make_unique<ForeignWakeQueue>()) {
+    // Registry first: it refuses 255 and an index a live runtime already uses.
+    ForeignWakeRegistry::register_(thread_index, foreign_wake_queue.get());
+    try {
+        set_kimojio_thread_index(thread_index);
+        try {
+            auto [server, client] = bipipe();
+            TaskStateCellRef task_state = TaskState::get();
+            task_state->trace_buffer.thread_idx = thread_index;
+            task_state->trace_buffer.trace_configuration = std::move(configuration.trace_buffer_manager);
+            busy_poll = configuration.busy_poll;
+            server_pipe = std::move(server);
+            client_pipe = std::move(client);
+        } catch (...) {
+            reset_kimojio_thread_index();
+            throw;
+        }
+    } catch (...) {
+        ForeignWakeRegistry::unregister(thread_index);
+        throw;
+    }
+}
+
+// runtime.rs:320-322 Runtime::get_handle (part 2 of 2: definition)
+RuntimeHandle Runtime::get_handle() const { return RuntimeHandle(client_pipe.try_clone()); }
+
+
+// Beyond upstream (defined in the marked section at the end).
+namespace {
+TaskStateCellRef cancel_and_reap_in_flight_io(TaskStateCellRef task_state, bool iopoll);
+}  // namespace
+
+// runtime.rs:328-411 Runtime::block_on (part 5 of 5: drop_all_tasks, the teardown)
+void drop_all_tasks(TaskStateCellRef task_state) {
+    try {
+        // Drop tasks until no task is left referenced by the TaskState: dropping one
+        // may wake others, and reaping canceled I/O wakes the tasks that waited on it.
+        for (;;) {
+            std::optional<Rc<Task>> current_task = std::move(task_state->current_task);
+            task_state->current_task = std::nullopt;
+            HandleTable<Rc<Task>> tasks = std::move(task_state->tasks);
+            task_state->tasks.clear();
+            std::deque<Rc<Task>> lists[4] = {
+                std::move(task_state->fill_ready_task_list_io), std::move(task_state->ready_task_list_io),
+                std::move(task_state->ready_task_list_cpu), std::move(task_state->completed_tasks)};
+            task_state->fill_ready_task_list_io.clear();
+            task_state->ready_task_list_io.clear();
+            task_state->ready_task_list_cpu.clear();
+            task_state->completed_tasks.clear();
+            bool any = current_task.has_value() || !tasks.is_empty();
+            for (auto& list : lists) {
+                any = any || !list.empty();
+            }
+            TaskStateCell& cell = std::move(task_state).into_inner();
+            current_task.reset();
+            tasks.clear();
+            for (auto& list : lists) {
+                list.clear();
+            }
+            task_state = cell.borrow_mut();
+            task_state = cancel_and_reap_in_flight_io(std::move(task_state), true);
+            task_state = cancel_and_reap_in_flight_io(std::move(task_state), false);
+            if (!any && !task_state->any_ready() && task_state->completed_tasks.empty()) {
+                break;
+            }
+        }
+        // Like Rust's mem::take: the next block_on on this thread starts from a fresh
+        // TaskState, and the old one (trace configuration included) is destroyed with no
+        // borrow held, as Rust drops task_state before old_state.
+        TaskState old_state;
+        std::swap(*task_state, old_state);
+        std::move(task_state).into_inner();
+    } catch (...) {
+        // As Rust (runtime.rs 406-408) the error propagates. Release the borrow first;
+        // the TaskState left behind holds no task (the failures possible here, reaping
+        // I/O or creating the fresh TaskState, come after the tasks were dropped).
+        if (task_state.is_borrowed()) {
+            std::move(task_state).into_inner();
+        }
+        throw;
+    }
+}
+
+// ==== Beyond upstream: no Rust counterpart below this line ====
+// The foreign-wake path (Phase 2, see foreign_wake.hpp), Runtime's destructor and
+// its foreign-wake accessors, and the teardown's I/O reaping (see PORTING.md,
+// "Teardown of block_on").
+
+Runtime::~Runtime() {
+    // Close the slot and wait out foreign wakers in flight; only then may the queue
+    // (and its eventfd) go: no write ever reaches a closed or recycled descriptor.
+    ForeignWakeRegistry::unregister(thread_index);
+    foreign_wake_queue.reset();
+    reset_kimojio_thread_index();
+}
+
+ForeignWakeStats Runtime::foreign_wake_stats() const { return foreign_wake_queue->stats(); }
+
+int Runtime::foreign_wake_eventfd() const { return foreign_wake_queue->eventfd(); }
+
 void arm_foreign_wake_read(TaskState& task_state) {
     ForeignWakeQueue& queue = *task_state.foreign_wake_queue;
     SQE entry{};
@@ -292,96 +394,5 @@ TaskStateCellRef cancel_and_reap_in_flight_io(TaskStateCellRef task_state, bool 
     return task_state;
 }
 }  // namespace
-
-// runtime.rs:328-411 Runtime::block_on (part 5 of 5: drop_all_tasks, the teardown)
-void drop_all_tasks(TaskStateCellRef task_state) {
-    try {
-        // Drop tasks until no task is left referenced by the TaskState: dropping one
-        // may wake others, and reaping canceled I/O wakes the tasks that waited on it.
-        for (;;) {
-            std::optional<Rc<Task>> current_task = std::move(task_state->current_task);
-            task_state->current_task = std::nullopt;
-            HandleTable<Rc<Task>> tasks = std::move(task_state->tasks);
-            task_state->tasks.clear();
-            std::deque<Rc<Task>> lists[4] = {
-                std::move(task_state->fill_ready_task_list_io), std::move(task_state->ready_task_list_io),
-                std::move(task_state->ready_task_list_cpu), std::move(task_state->completed_tasks)};
-            task_state->fill_ready_task_list_io.clear();
-            task_state->ready_task_list_io.clear();
-            task_state->ready_task_list_cpu.clear();
-            task_state->completed_tasks.clear();
-            bool any = current_task.has_value() || !tasks.is_empty();
-            for (auto& list : lists) {
-                any = any || !list.empty();
-            }
-            TaskStateCell& cell = std::move(task_state).into_inner();
-            current_task.reset();
-            tasks.clear();
-            for (auto& list : lists) {
-                list.clear();
-            }
-            task_state = cell.borrow_mut();
-            task_state = cancel_and_reap_in_flight_io(std::move(task_state), true);
-            task_state = cancel_and_reap_in_flight_io(std::move(task_state), false);
-            if (!any && !task_state->any_ready() && task_state->completed_tasks.empty()) {
-                break;
-            }
-        }
-        // Like Rust's mem::take: the next block_on on this thread starts from a fresh
-        // TaskState, and the old one (trace configuration included) is destroyed with no
-        // borrow held, as Rust drops task_state before old_state.
-        TaskState old_state;
-        std::swap(*task_state, old_state);
-        std::move(task_state).into_inner();
-    } catch (...) {
-        // As Rust (runtime.rs 406-408) the error propagates. Release the borrow first;
-        // the TaskState left behind holds no task (the failures possible here, reaping
-        // I/O or creating the fresh TaskState, come after the tasks were dropped).
-        if (task_state.is_borrowed()) {
-            std::move(task_state).into_inner();
-        }
-        throw;
-    }
-}
-
-// runtime.rs:304-318 Runtime::new (part 2 of 2: definition)
-Runtime::Runtime(std::uint8_t thread_index, Configuration configuration)
-    : thread_index(thread_index), foreign_wake_queue(std::make_unique<ForeignWakeQueue>()) {
-    // Registry first: it refuses 255 and an index a live runtime already uses.
-    ForeignWakeRegistry::register_(thread_index, foreign_wake_queue.get());
-    try {
-        set_kimojio_thread_index(thread_index);
-        try {
-            auto [server, client] = bipipe();
-            TaskStateCellRef task_state = TaskState::get();
-            task_state->trace_buffer.thread_idx = thread_index;
-            task_state->trace_buffer.trace_configuration = std::move(configuration.trace_buffer_manager);
-            busy_poll = configuration.busy_poll;
-            server_pipe = std::move(server);
-            client_pipe = std::move(client);
-        } catch (...) {
-            reset_kimojio_thread_index();
-            throw;
-        }
-    } catch (...) {
-        ForeignWakeRegistry::unregister(thread_index);
-        throw;
-    }
-}
-
-Runtime::~Runtime() {
-    // Close the slot and wait out foreign wakers in flight; only then may the queue
-    // (and its eventfd) go: no write ever reaches a closed or recycled descriptor.
-    ForeignWakeRegistry::unregister(thread_index);
-    foreign_wake_queue.reset();
-    reset_kimojio_thread_index();
-}
-
-ForeignWakeStats Runtime::foreign_wake_stats() const { return foreign_wake_queue->stats(); }
-
-int Runtime::foreign_wake_eventfd() const { return foreign_wake_queue->eventfd(); }
-
-// runtime.rs:320-322 Runtime::get_handle (part 2 of 2: definition)
-RuntimeHandle Runtime::get_handle() const { return RuntimeHandle(client_pipe.try_clone()); }
 
 }  // namespace kimojio

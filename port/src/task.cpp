@@ -10,39 +10,9 @@
 #include "kimojio/index_waker.hpp"
 #include "kimojio/task_state_cell.hpp"
 #include "kimojio/timer.hpp"
-
-#if defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define KIMOJIO_TSAN 1
-#endif
-#endif
-#if defined(__SANITIZE_THREAD__)
-#define KIMOJIO_TSAN 1
-#endif
-#ifdef KIMOJIO_TSAN
-extern "C" void __tsan_acquire(void* addr);
-extern "C" void __tsan_release(void* addr);
-#endif
+#include "tsan_ring_sync.hpp"  // beyond upstream: TSan hooks of the ring mappings
 
 namespace kimojio {
-
-namespace {
-// The kernel orders a ring's munmap (io_uring_queue_exit) before a later mmap that
-// returns the same addresses to another thread's new ring; TSan does not see munmap /
-// mmap, and would report the new owner's first access to the ring as a race with the
-// old owner's last. Release on teardown, acquire on setup, through one sync address.
-[[maybe_unused]] char io_uring_mapping_sync;
-void tsan_ring_mapped() {
-#ifdef KIMOJIO_TSAN
-    __tsan_acquire(&io_uring_mapping_sync);
-#endif
-}
-void tsan_ring_unmapping() {
-#ifdef KIMOJIO_TSAN
-    __tsan_release(&io_uring_mapping_sync);
-#endif
-}
-}  // namespace
 
 // task.rs:189-197 Task::replace_io_scope_completions (part 2 of 2: definition)
 std::optional<IoScopeCompletions> Task::replace_io_scope_completions(

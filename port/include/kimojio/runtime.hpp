@@ -43,13 +43,15 @@ TaskStateCellRef submit_and_complete_io_all(TaskStateCellRef task_state, bool bu
 // runtime.rs:233-295 submit_and_complete_io (part 1 of 2: declaration)
 TaskStateCellRef submit_and_complete_io(TaskStateCellRef task_state, bool busy_poll, bool iopoll);
 
-// Phase 2: queue the read of the runtime's eventfd (owner thread).
+// ---- Beyond upstream (no Rust counterpart): the Phase 2 foreign-wake path.
+// Queue the read of the runtime's eventfd (owner thread).
 void arm_foreign_wake_read(TaskState& task_state);
 
 // Phase 2, the drain point of each loop iteration (after completions are processed,
 // before the cohort is prepared): schedule every task a foreign thread woke, in
 // ascending task index. Owner thread.
 TaskStateCellRef drain_foreign_wakes(TaskStateCellRef task_state);
+// ---- End of the foreign-wake path.
 
 // Adapted teardown of block_on (Rust: mem::take of the TaskState). See PORTING.md "teardown".
 // Throws what teardown throws (Rust propagates the panic), with no borrow held.
@@ -96,17 +98,20 @@ public:
     Runtime(std::uint8_t thread_index, Configuration configuration);
     Runtime(const Runtime&) = delete;
     Runtime& operator=(const Runtime&) = delete;
-    // On the thread that created it. Wakers of its tasks become no-ops.
-    ~Runtime();
 
     // runtime.rs:320-322 Runtime::get_handle (part 1 of 2: declaration)
     RuntimeHandle get_handle() const;
+
+    // ---- Beyond upstream (no Rust counterpart): destructor and foreign-wake accessors.
+    // On the thread that created it. Wakers of its tasks become no-ops.
+    ~Runtime();
 
     // Counters of the foreign-wake path (any thread).
     ForeignWakeStats foreign_wake_stats() const;
 
     // The eventfd foreign wakes write (diagnostics and tests; closed by ~Runtime).
     int foreign_wake_eventfd() const;
+    // ---- End of beyond-upstream members.
 
     // Not in Rust. Readies this thread's TaskState to run this runtime's loop: a fresh
     // TaskState (a second block_on) gets the thread index and the pending set the drain

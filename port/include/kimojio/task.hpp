@@ -37,6 +37,7 @@ class TaskStateCell;
 class TaskStateCellRef;
 class ForeignWakeQueue;
 
+// ---- Beyond upstream (no Rust item): needed before the ported items.
 // user_data of the eventfd read that wakes a sleeping loop (never a Completion pointer).
 inline constexpr std::uint64_t FOREIGN_WAKE_USER_DATA = 1;
 
@@ -45,6 +46,7 @@ class TaskAborted : public std::runtime_error {
 public:
     TaskAborted() : std::runtime_error("Task aborted") {}
 };
+// ---- End of beyond-upstream declarations; the ported items follow in Rust order.
 
 // This is the maximum number of submission entries that can be
 // enqueued before we have to flush them to the kernel.
@@ -55,7 +57,8 @@ inline constexpr std::size_t IO_URING_SUBMISSION_ENTRIES = 128;
 // task.rs:40 MAX_COMPLETION_POOL_ENTRIES
 inline constexpr std::size_t MAX_COMPLETION_POOL_ENTRIES = 4096;
 
-// The largest number of live tasks per thread: task indexes are 16-bit.
+// Not in Rust (see PORTING.md "Task index limit"): the largest number of live tasks
+// per thread, as task indexes are 16-bit.
 inline constexpr std::size_t MAX_LIVE_TASKS = 65535;
 
 // `TaskReadyState` is used to represent the next task in the list for ready
