@@ -8,6 +8,7 @@
 #include <mutex>
 #include <new>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "test_support.hpp"
@@ -118,6 +119,39 @@ TEST_CASE("a foreign wake unblocks a loop sleeping in submit_and_wait, with exac
     CHECK(stats.eventfd_writes == 1);
     CHECK(stats.foreign_wakes == 1);
     CHECK(stats.sleeps >= 1);
+}
+
+namespace {
+// Records the in-flight count each ring enter reports.
+class InFlightTrace final : public kimojio::TraceConfiguration {
+public:
+    explicit InFlightTrace(std::vector<std::uint64_t>* out) : out_(out) {}
+    void trace(kimojio::EventEnvelope event) override {
+        if (auto* end = std::get_if<kimojio::events::RingEnterEnd>(&event.event)) out_->push_back(end->in_flight_io);
+    }
+
+private:
+    std::vector<std::uint64_t>* out_;
+};
+}  // namespace
+
+// Arming the eventfd read before sleeping submits one more operation than the count
+// read before it; the traced in-flight count must not wrap below zero (it did: found by
+// ci/oss-fuzz-check's unsigned-integer-overflow build).
+TEST_CASE("the ring-enter trace counts the armed foreign-wake read: in_flight_io never wraps") {
+    Gate gate;
+    std::vector<std::uint64_t> in_flight;
+    kimojio::Runtime runtime(0, kimojio::Configuration().set_trace_buffer_manager(std::make_unique<InFlightTrace>(&in_flight)));
+    std::thread waker_thread([&] {
+        wait_until([&] { return gate.has_waker(); });
+        wait_until([&] { return runtime.foreign_wake_stats().sleeps >= 1; });
+        gate.open_and_wake();
+    });
+    auto result = runtime.block_on(wait_gate(&gate));
+    waker_thread.join();
+    REQUIRE(result.has_value());
+    REQUIRE(!in_flight.empty());
+    for (std::uint64_t n : in_flight) CHECK(n < 1000);
 }
 
 TEST_CASE("a waker cloned on the foreign thread wakes the task - the original is dropped there") {

@@ -173,7 +173,7 @@ TaskStateCellRef submit_and_complete_io(TaskStateCellRef task_state, bool busy_p
         TaskState& state = *task_state;
         const URingStats& stats = state.stats;
         std::uint64_t in_flight_io_poll = stats.in_flight_io_poll;
-        std::uint64_t in_flight_io = stats.in_flight_io;
+        // in_flight_io is read after submit: arming the foreign-wake read below adds one
         Ring& ring = iopoll ? state.ring_poll : state.ring;
 
         if (iopoll && in_flight_io_poll == 0) {
@@ -220,7 +220,7 @@ TaskStateCellRef submit_and_complete_io(TaskStateCellRef task_state, bool busy_p
 
         // do not double count the submissions
         auto submissions = static_cast<std::uint64_t>(submitted);
-        std::uint64_t in_flight = (iopoll ? in_flight_io_poll : in_flight_io) - submissions;
+        std::uint64_t in_flight = (iopoll ? stats.in_flight_io_poll : stats.in_flight_io) - submissions;
 
         return RingEventTraceInfo{start_time, ring_tag, submissions, in_flight, want > 0, iopoll};
     }();
