@@ -196,8 +196,6 @@ TaskStateCellRef submit_and_complete_io(TaskStateCellRef task_state, bool busy_p
                 // Outside the enter-stats timing, as any other submit: if the SQ is
                 // full, this enters the ring once to make room (not timed).
                 arm_foreign_wake_read(state);
-                // The read is in flight now: count it, or the trace is one too low.
-                in_flight_io = stats.in_flight_io;
             }
             announced_sleep = queue->prepare_to_sleep();
             no_wait = !announced_sleep;
