@@ -7,19 +7,13 @@
 #include <vector>
 
 #include "kimojio/kimojio.hpp"
+#include "test_support.hpp"
 
 using kimojio::Async;
+using test_support::run_test;
 using kimojio::AsyncEvent;
 
 namespace {
-
-// Runs `body` as the main task of a fresh Runtime and rethrows what it threw.
-void run_test(Async<void> body) {
-    kimojio::Runtime runtime(0, kimojio::Configuration());
-    auto result = runtime.block_on(std::move(body));
-    REQUIRE(result.has_value());
-    std::move(*result).value();
-}
 
 using Counter = std::shared_ptr<std::size_t>;
 

@@ -9,21 +9,15 @@
 #include <utility>
 
 #include "kimojio/kimojio.hpp"
+#include "test_support.hpp"
 
 using kimojio::Async;
+using test_support::run_test;
 using kimojio::ChannelError;
 using kimojio::oneshot;
 using namespace std::chrono_literals;
 
 namespace {
-
-// Runs `body` as the main task of a fresh Runtime and rethrows what it threw.
-void run_test(Async<void> body) {
-    kimojio::Runtime runtime(0, kimojio::Configuration());
-    auto result = runtime.block_on(std::move(body));
-    REQUIRE(result.has_value());
-    std::move(*result).value();
-}
 
 template <class T>
 kimojio::Result<T, ChannelError> ok_(T v) {

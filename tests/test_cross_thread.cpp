@@ -121,27 +121,13 @@ TEST_CASE("a foreign wake unblocks a loop sleeping in submit_and_wait, with exac
     CHECK(stats.sleeps >= 1);
 }
 
-namespace {
-// Records the in-flight count each ring enter reports.
-class InFlightTrace final : public kimojio::TraceConfiguration {
-public:
-    explicit InFlightTrace(std::vector<std::uint64_t>* out) : out_(out) {}
-    void trace(kimojio::EventEnvelope event) override {
-        if (auto* end = std::get_if<kimojio::events::RingEnterEnd>(&event.event)) out_->push_back(end->in_flight_io);
-    }
-
-private:
-    std::vector<std::uint64_t>* out_;
-};
-}  // namespace
-
 // Arming the eventfd read before sleeping submits one more operation than the count
 // read before it; the traced in-flight count must not wrap below zero (it did: found by
 // ci/oss-fuzz-check's unsigned-integer-overflow build).
 TEST_CASE("the ring-enter trace counts the armed foreign-wake read: in_flight_io never wraps") {
     Gate gate;
-    std::vector<std::uint64_t> in_flight;
-    kimojio::Runtime runtime(0, kimojio::Configuration().set_trace_buffer_manager(std::make_unique<InFlightTrace>(&in_flight)));
+    std::vector<test_support::EnterRecord> in_flight;
+    kimojio::Runtime runtime(0, kimojio::Configuration().set_trace_buffer_manager(std::make_unique<test_support::RecordingEnterTrace>(&in_flight)));
     std::thread waker_thread([&] {
         wait_until([&] { return gate.has_waker(); });
         wait_until([&] { return runtime.foreign_wake_stats().sleeps >= 1; });
@@ -151,7 +137,7 @@ TEST_CASE("the ring-enter trace counts the armed foreign-wake read: in_flight_io
     waker_thread.join();
     REQUIRE(result.has_value());
     REQUIRE(!in_flight.empty());
-    for (std::uint64_t n : in_flight) CHECK(n < 1000);
+    for (const test_support::EnterRecord& n : in_flight) CHECK(n.in_flight_io < 1000);
 }
 
 TEST_CASE("a waker cloned on the foreign thread wakes the task - the original is dropped there") {

@@ -414,22 +414,6 @@ Async<Result<int, Errno>> exhausts_fds_then_returns(rlimit* saved) {
 }
 #endif
 
-struct EnterRecord {
-    std::uint64_t in_flight_io;
-    bool want;
-};
-class RecordingEnterTrace final : public kimojio::TraceConfiguration {
-public:
-    explicit RecordingEnterTrace(std::vector<EnterRecord>* out) : out_(out) {}
-    void trace(kimojio::EventEnvelope event) override {
-        if (auto* enter = std::get_if<kimojio::events::RingEnterEnd>(&event.event)) {
-            out_->push_back({enter->in_flight_io, enter->want});
-        }
-    }
-
-private:
-    std::vector<EnterRecord>* out_;
-};
 }  // namespace
 
 // Not under UBSan: see tests/CMakeLists.txt (KIMOJIO_TEST_UNDER_UBSAN).
@@ -451,15 +435,15 @@ TEST_CASE("a teardown error propagates from block_on and leaves the thread's Tas
 #endif
 
 TEST_CASE("RingEnterEnd counts the armed eventfd read in in_flight_io (no wrap-around)") {
-    std::vector<EnterRecord> enters;
+    std::vector<test_support::EnterRecord> enters;
     {
         kimojio::Runtime runtime(
-            0, kimojio::Configuration().set_trace_buffer_manager(std::make_unique<RecordingEnterTrace>(&enters)));
+            0, kimojio::Configuration().set_trace_buffer_manager(std::make_unique<test_support::RecordingEnterTrace>(&enters)));
         auto result = runtime.block_on(returns_one());
         REQUIRE(result.has_value());
     }
     bool waited = false;
-    for (const EnterRecord& enter : enters) {
+    for (const test_support::EnterRecord& enter : enters) {
         CAPTURE(enter.in_flight_io);
         CHECK(enter.in_flight_io < 16);  // a handful of operations at most; 2^64-1 if it wrapped
         waited = waited || enter.want;  // an enter that armed the eventfd read

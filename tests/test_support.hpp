@@ -59,4 +59,23 @@ auto run_test(F body, kimojio::Configuration configuration = kimojio::Configurat
     return std::move(*result).value();
 }
 
+// What each RingEnterEnd trace event reported.
+struct EnterRecord {
+    std::uint64_t in_flight_io;
+    bool want;
+};
+// Records every ring enter of a runtime (its trace configuration).
+class RecordingEnterTrace final : public kimojio::TraceConfiguration {
+public:
+    explicit RecordingEnterTrace(std::vector<EnterRecord>* out) : out_(out) {}
+    void trace(kimojio::EventEnvelope event) override {
+        if (auto* enter = std::get_if<kimojio::events::RingEnterEnd>(&event.event)) {
+            out_->push_back({enter->in_flight_io, enter->want});
+        }
+    }
+
+private:
+    std::vector<EnterRecord>* out_;
+};
+
 }  // namespace test_support
