@@ -195,7 +195,7 @@ rows = [
     ('`Task::register_io`', 'task.rs:199-205', dd(r'void register_io\(', r'^void Task::register_io\(', after=task_after), P, ''),
     ('`Task::cancel_io_scope_completions`', 'task.rs:207-228',
      dd(r'void cancel_io_scope_completions\(', r'^void Task::cancel_io_scope_completions\(', after=task_after), A,
-     '`expect` -> throws kimojio::Panic; `drain(..)` -> `std::exchange` the vector out, then iterate (an exception leaves it empty, as Drain does)'),
+     '`expect` -> throws kimojio::Panic; `drain(..)` -> `std::exchange` the vector out, then iterate (an exception leaves it empty, as Drain does; test: tests/test_operations.cpp "an exception inside cancel_io_scope_completions ...")'),
     ('`Task::register_wait`', 'task.rs:230-236', dd(r'void register_wait\(', r'^void Task::register_wait\(', after=task_after), P, ''),
     ('`Task::new`', 'task.rs:238-262', h(TH, r'static Rc<Task> new_\('), A,
      'name: `new` is a C++ keyword -> `new_` (C++: new_); `Box::pin(TaskFuture)` -> `std::make_unique<TaskFuture<F>>`; `Rc::new` -> `Rc<Task>::make`'),
@@ -537,6 +537,7 @@ rows = [
 lean.append(('runtime_handle.rs', 'port/include/kimojio/runtime_handle.hpp, port/src/runtime_handle.cpp.', rows))
 
 OH, OC = 'operations.hpp', 'operations.cpp'
+OT = 'test_operations.cpp'
 rows = [
     ('`write`', 'operations.rs:614-616', j(h(OH, r'^UsizeFuture write\('), s(OC, r'^UsizeFuture write\(')), A,
      'returns `UsizeFuture` directly (Rust: `ErrnoOrFuture` via `write_with_deadline`, not ported)'),
@@ -591,8 +592,18 @@ rows = [
     ('`CatchUnwindFuture::poll`', 'operations.rs:1541-1548', h(OH, r'Poll<future_output_t<F>> poll\(Context& cx\) \{', after=r'^class IoScopeFuture'), A,
      '`catch_unwind` -> `try`/`catch (...)`, rethrown after the scope is closed'),
     ('`retain_incomplete`', 'operations.rs:1551-1568', s(OC, r'^void retain_incomplete\('), P, '`swap_remove` -> swap with back + `pop_back`'),
+    test_row('operations.rs', 'test_cancel_sleep_with_io_scope', '2070-2091', OT, extra=t(OT, r'^Async<void> test_cancel_sleep_with_io_scope\(\)'), status=A,
+             notes='`futures::select!` with `default` -> `PollOnce`; the `.map(..)` to a string -> checks the error is `Errno::CANCELED`'),
+    test_row('operations.rs', 'test_cancel_wait_with_io_scope', '2093-2110', OT, extra=t(OT, r'^Async<void> test_cancel_wait_with_io_scope\(\)'), status=A,
+             notes='`futures::select!` with `default` -> `PollOnce`; the event is a `shared_ptr` (the scope coroutine outlives the statement)'),
+    test_row('operations.rs', 'test_nested_io_scope_wait', '2112-2153', OT, extra=t(OT, r'^Async<void> test_nested_io_scope_wait\(\)'), status=A,
+             notes='as test_cancel_wait_with_io_scope'),
+    test_row('operations.rs', 'test_nested_io_scope', '2155-2188', OT, extra=t(OT, r'^Async<void> test_nested_io_scope\(\)'), status=A,
+             notes='`futures::select!` with `default` -> `PollOnce`'),
+    test_row('operations.rs', 'test_cancel_too_many_pending_io', '2190-2215', OT, extra=t(OT, r'^Async<void> test_cancel_too_many_pending_io\(\)'), status=A,
+             notes='the lazy `map` iterator of nops -> a `make_nops` lambda called after the scope (nops made inside it would be cancelled with it); `join_all` -> `test_support::JoinAll`'),
     ('everything else in operations.rs', '-', '-', O,
-     'not needed by the five modules (file/socket operations, `*_with_deadline`, `ErrnoOrFuture`, `submit`, `with_timeout_warning`, `log`, `kernel_version`, `io_scope_drain_futures*`, `inject_fault`, tests)'),
+     'not needed by the five modules (file/socket operations, `*_with_deadline`, `ErrnoOrFuture`, `submit`, `with_timeout_warning`, `log`, `kernel_version`, `io_scope_drain_futures*`, `inject_fault`, the other tests)'),
 ]
 lean.append(('operations.rs', 'port/include/kimojio/operations.hpp, port/src/operations.cpp (only the functions present there).', rows))
 
