@@ -1,0 +1,283 @@
+// Properties of the cross-thread primitives against sequential models:
+//  1. kimojio::sync::Notify: any sequence of notified() / poll / drop / notify_one /
+//     notify_waiters on up to 4 waiters gives the outcome tokio's semantics predict
+//     (the model: a permit bit, a FIFO of queued waiters, a notify_waiters count);
+//  2. kimojio::sync::oneshot: any sequence of send / set_exception / sender drop /
+//     receiver drop / try_recv / poll gives the outcome of a five-state model.
+// Both run in one task of a Runtime (the primitives are awaited only in tasks).
+#include <deque>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "kimojio/kimojio.hpp"
+#include "props_main.hpp"
+
+using kimojio::Async;
+
+namespace {
+
+template <class F>
+struct PollOnceWith {
+    F* future;
+    std::string* outcome;
+    kimojio::Poll<bool> poll(kimojio::Context& cx) {
+        try {
+            auto polled = future->poll(cx);
+            *outcome = polled.is_ready() ? "ready" : "pending";
+        } catch (const std::runtime_error&) {
+            *outcome = "throws";
+        }
+        return true;
+    }
+};
+
+std::vector<std::string> run_in_task(Async<std::vector<std::string>> body) {
+    kimojio::Runtime runtime(0, kimojio::Configuration());
+    auto result = runtime.block_on(std::move(body));
+    return std::move(*result).value();
+}
+
+// ---------------------------------------------------------------- Notify
+
+enum class NotifyOp { Create, Poll, Drop, NotifyOne, NotifyWaiters };
+constexpr int WAITERS = 4;
+
+std::vector<std::string> notify_model(const std::vector<std::pair<int, int>>& ops) {
+    enum class S { None, Idle, Queued, One, All, Done };
+    S state[WAITERS] = {S::None, S::None, S::None, S::None};
+    unsigned created_at[WAITERS] = {};
+    bool permit = false;
+    unsigned calls = 0;
+    std::deque<int> queue;
+    std::vector<std::string> out;
+    auto notify_one = [&] {
+        if (!queue.empty()) {
+            state[queue.front()] = S::One;
+            queue.pop_front();
+        } else {
+            permit = true;
+        }
+    };
+    auto drop = [&](int k) {
+        if (state[k] == S::Queued) {
+            std::erase(queue, k);
+        } else if (state[k] == S::One) {
+            notify_one();
+        }
+        state[k] = S::None;
+    };
+    for (auto [op, k] : ops) {
+        switch (static_cast<NotifyOp>(op)) {
+            case NotifyOp::Create:
+                drop(k);
+                state[k] = S::Idle;
+                created_at[k] = calls;
+                break;
+            case NotifyOp::Poll:
+                switch (state[k]) {
+                    case S::None: out.push_back("none"); break;
+                    case S::Idle:
+                        if (calls != created_at[k] || permit) {
+                            if (calls == created_at[k]) permit = false;
+                            state[k] = S::Done;
+                            out.push_back("ready");
+                        } else {
+                            state[k] = S::Queued;
+                            queue.push_back(k);
+                            out.push_back("pending");
+                        }
+                        break;
+                    case S::Queued: out.push_back("pending"); break;
+                    case S::One:
+                    case S::All:
+                        state[k] = S::Done;
+                        out.push_back("ready");
+                        break;
+                    case S::Done: out.push_back("throws"); break;
+                }
+                break;
+            case NotifyOp::Drop: drop(k); break;
+            case NotifyOp::NotifyOne: notify_one(); break;
+            case NotifyOp::NotifyWaiters:
+                calls += 1;
+                for (int q : queue) state[q] = S::All;
+                queue.clear();
+                break;
+        }
+    }
+    return out;
+}
+
+Async<std::vector<std::string>> notify_port(std::vector<std::pair<int, int>> ops) {
+    kimojio::sync::Notify notify;
+    std::optional<kimojio::sync::Notified> waiters[WAITERS];
+    std::vector<std::string> out;
+    for (auto [op, k] : ops) {
+        switch (static_cast<NotifyOp>(op)) {
+            case NotifyOp::Create:
+                waiters[k].reset();
+                waiters[k].emplace(notify.notified());
+                break;
+            case NotifyOp::Poll:
+                if (!waiters[k]) {
+                    out.push_back("none");
+                } else {
+                    std::string outcome;
+                    co_await PollOnceWith<kimojio::sync::Notified>{&*waiters[k], &outcome};
+                    out.push_back(outcome);
+                }
+                break;
+            case NotifyOp::Drop: waiters[k].reset(); break;
+            case NotifyOp::NotifyOne: notify.notify_one(); break;
+            case NotifyOp::NotifyWaiters: notify.notify_waiters(); break;
+        }
+    }
+    co_return out;
+}
+
+bool notify_matches_model() {
+    return rc::check("sync::Notify matches the sequential model", [] {
+        auto ops = *rc::gen::container<std::vector<std::pair<int, int>>>(
+            rc::gen::pair(rc::gen::inRange(0, 5), rc::gen::inRange(0, WAITERS)));
+        RC_ASSERT(run_in_task(notify_port(ops)) == notify_model(ops));
+    });
+}
+
+// ---------------------------------------------------------------- oneshot
+
+enum class OneshotOp { Send, SetException, DropSender, DropReceiver, TryRecv, Poll };
+
+std::vector<std::string> oneshot_model(const std::vector<std::pair<int, int>>& ops) {
+    enum class P { Empty, Value, Error, Dropped, Taken };
+    P phase = P::Empty;
+    int value = 0;
+    bool sender = true, receiver = true;
+    std::vector<std::string> out;
+    auto receive = [&](bool poll) {
+        switch (phase) {
+            case P::Empty: return std::string(poll ? "pending" : "empty");
+            case P::Value: phase = P::Taken; return "value " + std::to_string(value);
+            case P::Error: phase = P::Taken; return std::string("error");
+            case P::Dropped: return std::string("recv error");
+            case P::Taken: return std::string("used");
+        }
+        return std::string();
+    };
+    auto finish = [&](P p, int v) {
+        bool delivered = receiver;
+        if (delivered) {
+            phase = p;
+            value = v;
+        }
+        sender = false;
+        return delivered;
+    };
+    for (auto [op, v] : ops) {
+        switch (static_cast<OneshotOp>(op)) {
+            case OneshotOp::Send:
+                out.push_back(!sender ? "used" : finish(P::Value, v) ? "sent" : "returned " + std::to_string(v));
+                break;
+            case OneshotOp::SetException:
+                out.push_back(!sender ? "used" : finish(P::Error, 0) ? "sent" : "returned");
+                break;
+            case OneshotOp::DropSender:
+                if (sender) finish(P::Dropped, 0);
+                break;
+            case OneshotOp::DropReceiver: receiver = false; break;
+            case OneshotOp::TryRecv: out.push_back(receiver ? receive(false) : "no receiver"); break;
+            case OneshotOp::Poll: out.push_back(receiver ? receive(true) : "no receiver"); break;
+        }
+    }
+    return out;
+}
+
+template <class F>
+std::string outcome_of(F&& f) {
+    try {
+        return f();
+    } catch (const kimojio::sync::RecvError&) {
+        return "recv error";
+    } catch (const kimojio::sync::OneshotUsedError&) {
+        return "used";
+    } catch (const std::out_of_range&) {
+        return "error";
+    }
+}
+
+Async<std::vector<std::string>> oneshot_port(std::vector<std::pair<int, int>> ops) {
+    auto [s, r] = kimojio::sync::oneshot<int>();
+    std::optional<kimojio::sync::OneshotSender<int>> sender(std::move(s));
+    std::optional<kimojio::sync::OneshotReceiver<int>> receiver(std::move(r));
+    // A used sender stays in place (sending again must throw), a dropped one is gone.
+    bool sender_dropped = false;
+    std::vector<std::string> out;
+    for (auto [op, v] : ops) {
+        switch (static_cast<OneshotOp>(op)) {
+            case OneshotOp::Send:
+                out.push_back(sender_dropped ? "used" : outcome_of([&, v = v] {
+                    auto result = sender->send(v);
+                    return result.is_ok() ? std::string("sent") : "returned " + std::to_string(result.error());
+                }));
+                break;
+            case OneshotOp::SetException:
+                out.push_back(sender_dropped ? "used" : outcome_of([&] {
+                    return std::string(sender->set_exception(std::make_exception_ptr(std::out_of_range("e"))) ? "sent"
+                                                                                                            : "returned");
+                }));
+                break;
+            case OneshotOp::DropSender:
+                sender.reset();
+                sender_dropped = true;
+                break;
+            case OneshotOp::DropReceiver: receiver.reset(); break;
+            case OneshotOp::TryRecv:
+                out.push_back(!receiver ? "no receiver" : outcome_of([&] {
+                    auto got = receiver->try_recv();
+                    return got ? "value " + std::to_string(*got) : std::string("empty");
+                }));
+                break;
+            case OneshotOp::Poll:
+                if (!receiver) {
+                    out.push_back("no receiver");
+                    break;
+                }
+                {
+                    std::string outcome;
+                    struct PollValue {
+                        kimojio::sync::OneshotReceiver<int>* r;
+                        std::string* outcome;
+                        kimojio::Poll<bool> poll(kimojio::Context& cx) {
+                            *outcome = outcome_of([&] {
+                                auto polled = r->poll(cx);
+                                return polled.is_ready() ? "value " + std::to_string(polled.take()) : std::string("pending");
+                            });
+                            return true;
+                        }
+                    };
+                    co_await PollValue{&*receiver, &outcome};
+                    out.push_back(outcome);
+                }
+                break;
+        }
+    }
+    co_return out;
+}
+
+bool oneshot_matches_model() {
+    return rc::check("sync::oneshot matches the sequential model", [] {
+        auto ops = *rc::gen::container<std::vector<std::pair<int, int>>>(
+            rc::gen::pair(rc::gen::inRange(0, 6), rc::gen::inRange(0, 100)));
+        RC_ASSERT(run_in_task(oneshot_port(ops)) == oneshot_model(ops));
+    });
+}
+
+}  // namespace
+
+int main() {
+    return props::run({
+        {"notify", notify_matches_model},
+        {"oneshot", oneshot_matches_model},
+    });
+}
