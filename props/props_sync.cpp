@@ -3,9 +3,13 @@
 //     notify_waiters on up to 4 waiters gives the outcome tokio's semantics predict
 //     (the model: a permit bit, a FIFO of queued waiters, a notify_waiters count);
 //  2. kimojio::sync::oneshot: any sequence of send / set_exception / sender drop /
-//     receiver drop / try_recv / poll gives the outcome of a five-state model.
+//     receiver drop / try_recv / poll gives the outcome of a five-state model;
+//  3. kimojio::sync::channel: any sequence of try_send / send futures created, polled
+//     and dropped / recv / try_recv / close / sender clone and drop, at capacity 1-3,
+//     gives the outcome of a model (a bounded FIFO plus a FIFO of waiting senders).
 // Both run in one task of a Runtime (the primitives are awaited only in tasks).
 #include <deque>
+#include <tuple>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -273,11 +277,178 @@ bool oneshot_matches_model() {
     });
 }
 
+// ---------------------------------------------------------------- channel
+
+enum class ChannelOp { TrySend, SendCreate, SendPoll, SendDrop, Recv, TryRecv, Close, CloneSender, DropSender };
+constexpr int SEND_SLOTS = 3;
+
+std::vector<std::string> channel_model(std::size_t capacity, const std::vector<std::tuple<int, int, int>>& ops) {
+    enum class S { None, Idle, Queued, Sent, Done };
+    struct Slot {
+        S state = S::None;
+        int value = 0;
+    } slots[SEND_SLOTS];
+    std::deque<int> buffer;
+    std::deque<int> waiters;  // slot numbers
+    bool closed = false;
+    int senders = 1;
+    std::vector<std::string> out;
+    auto drop_slot = [&](int k) {
+        if (slots[k].state == S::Queued) std::erase(waiters, k);
+        slots[k].state = S::None;
+    };
+    auto recv = [&](bool poll) -> std::string {
+        if (!buffer.empty()) {
+            int v = buffer.front();
+            buffer.pop_front();
+            if (!waiters.empty() && buffer.size() < capacity) {
+                int k = waiters.front();
+                waiters.pop_front();
+                buffer.push_back(slots[k].value);
+                slots[k].state = S::Sent;
+            }
+            return "got " + std::to_string(v);
+        }
+        if (!poll) return "none";
+        return closed || senders == 0 ? "end" : "pending";
+    };
+    for (auto [op, k, v] : ops) {
+        k %= SEND_SLOTS;
+        switch (static_cast<ChannelOp>(op)) {
+            case ChannelOp::TrySend:
+                if (senders == 0) out.push_back("no sender");
+                else if (closed) out.push_back("closed " + std::to_string(v));
+                else if (buffer.size() >= capacity || !waiters.empty()) out.push_back("full " + std::to_string(v));
+                else { buffer.push_back(v); out.push_back("ok"); }
+                break;
+            case ChannelOp::SendCreate:
+                if (senders == 0) { out.push_back("no sender"); break; }
+                drop_slot(k);
+                slots[k] = {S::Idle, v};
+                break;
+            case ChannelOp::SendPoll: {
+                Slot& slot = slots[k];
+                switch (slot.state) {
+                    case S::None: out.push_back("none"); break;
+                    case S::Done: out.push_back("throws"); break;
+                    case S::Queued: out.push_back("pending"); break;
+                    case S::Sent: slot.state = S::Done; out.push_back("ok"); break;
+                    case S::Idle:
+                        if (closed) { slot.state = S::Done; out.push_back("err " + std::to_string(slot.value)); }
+                        else if (buffer.size() < capacity && waiters.empty()) {
+                            buffer.push_back(slot.value);
+                            slot.state = S::Done;
+                            out.push_back("ok");
+                        } else { slot.state = S::Queued; waiters.push_back(k); out.push_back("pending"); }
+                        break;
+                }
+                break;
+            }
+            case ChannelOp::SendDrop: drop_slot(k); break;
+            case ChannelOp::Recv: out.push_back(recv(true)); break;
+            case ChannelOp::TryRecv: out.push_back(recv(false)); break;
+            case ChannelOp::Close:
+                closed = true;
+                for (int w : waiters) slots[w].state = S::Idle;
+                waiters.clear();
+                break;
+            case ChannelOp::CloneSender: if (senders > 0) senders += 1; break;
+            case ChannelOp::DropSender: if (senders > 0) senders -= 1; break;
+        }
+    }
+    return out;
+}
+
+Async<std::vector<std::string>> channel_port(std::size_t capacity, std::vector<std::tuple<int, int, int>> ops) {
+    using Sender = kimojio::sync::ChannelSender<int>;
+    auto [tx, rx] = kimojio::sync::channel<int>(capacity);
+    std::vector<Sender> senders;
+    senders.push_back(std::move(tx));
+    std::optional<Sender::SendFuture> slots[SEND_SLOTS];
+    std::vector<std::string> out;
+    for (auto [op, k, v] : ops) {
+        k %= SEND_SLOTS;
+        switch (static_cast<ChannelOp>(op)) {
+            case ChannelOp::TrySend: {
+                if (senders.empty()) { out.push_back("no sender"); break; }
+                auto result = senders.front().try_send(v);
+                if (result.is_ok()) out.push_back("ok");
+                else out.push_back(std::string(result.error().kind == kimojio::sync::TrySendError<int>::Kind::Full ? "full " : "closed ") +
+                                   std::to_string(result.error().value));
+                break;
+            }
+            case ChannelOp::SendCreate:
+                if (senders.empty()) { out.push_back("no sender"); break; }
+                slots[k].reset();
+                slots[k].emplace(senders.front().send(v));
+                break;
+            case ChannelOp::SendPoll: {
+                if (!slots[k]) { out.push_back("none"); break; }
+                struct PollSend {
+                    Sender::SendFuture* f;
+                    std::string* outcome;
+                    kimojio::Poll<bool> poll(kimojio::Context& cx) {
+                        try {
+                            auto polled = f->poll(cx);
+                            if (polled.is_pending()) *outcome = "pending";
+                            else if (polled.value().is_ok()) *outcome = "ok";
+                            else *outcome = "err " + std::to_string(polled.value().error());
+                        } catch (const std::runtime_error&) {
+                            *outcome = "throws";
+                        }
+                        return true;
+                    }
+                };
+                std::string outcome;
+                co_await PollSend{&*slots[k], &outcome};
+                out.push_back(outcome);
+                break;
+            }
+            case ChannelOp::SendDrop: slots[k].reset(); break;
+            case ChannelOp::Recv: {
+                auto recv = rx.recv();
+                std::string outcome;
+                struct PollRecv {
+                    decltype(recv)* f;
+                    std::string* outcome;
+                    kimojio::Poll<bool> poll(kimojio::Context& cx) {
+                        auto polled = f->poll(cx);
+                        *outcome = polled.is_pending() ? "pending" : polled.value() ? "got " + std::to_string(*polled.value()) : "end";
+                        return true;
+                    }
+                };
+                co_await PollRecv{&recv, &outcome};
+                out.push_back(outcome);
+                break;
+            }
+            case ChannelOp::TryRecv: {
+                auto got = rx.try_recv();
+                out.push_back(got ? "got " + std::to_string(*got) : "none");
+                break;
+            }
+            case ChannelOp::Close: rx.close(); break;
+            case ChannelOp::CloneSender: if (!senders.empty()) senders.push_back(senders.front()); break;
+            case ChannelOp::DropSender: if (!senders.empty()) senders.pop_back(); break;
+        }
+    }
+    co_return out;
+}
+
+bool channel_matches_model() {
+    return rc::check("sync::channel matches the sequential model", [] {
+        std::size_t capacity = *rc::gen::inRange<std::size_t>(1, 4);
+        auto ops = *rc::gen::container<std::vector<std::tuple<int, int, int>>>(
+            rc::gen::tuple(rc::gen::inRange(0, 9), rc::gen::inRange(0, SEND_SLOTS), rc::gen::inRange(0, 100)));
+        RC_ASSERT(run_in_task(channel_port(capacity, ops)) == channel_model(capacity, ops));
+    });
+}
+
 }  // namespace
 
 int main() {
     return props::run({
         {"notify", notify_matches_model},
         {"oneshot", oneshot_matches_model},
+        {"channel", channel_matches_model},
     });
 }
