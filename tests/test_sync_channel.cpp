@@ -84,7 +84,7 @@ TEST_CASE("channel: close() fails every send with the message back and keeps the
         // A plain thread blocks on the full channel (or, if it comes late, finds it closed:
         // the message comes back either way).
         std::atomic<int> blocked_result{0};
-        std::thread blocked([&, tx] {
+        std::thread blocked([&, tx = tx] {
             auto result = tx.send_blocking(2);
             blocked_result = result.is_err() ? result.error() : -1;
         });
@@ -105,7 +105,7 @@ TEST_CASE("channel: close() fails every send with the message back and keeps the
 TEST_CASE("channel: destroying the receiver releases a thread blocked in send_blocking") {
     auto [tx, rx] = kimojio::sync::channel<int>(1);
     CHECK(tx.try_send(1).is_ok());
-    std::thread blocked([tx] { CHECK(tx.send_blocking(2).error() == 2); });
+    std::thread blocked([tx = tx] { CHECK(tx.send_blocking(2).error() == 2); });
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     { ChannelReceiver<int> gone = std::move(rx); }
     blocked.join();
