@@ -504,3 +504,80 @@ TEST_CASE("oneshot: 8 threads complete 512 oneshots into tasks, a quarter aborte
         run_test(oneshot_stress_body(seed));
     }
 }
+
+// ---------------------------------------------------------------- spawn_blocking
+
+TEST_CASE("spawn_blocking: runs on another thread and returns its value to the task") {
+    std::thread::id loop_thread = std::this_thread::get_id();
+    auto result = run_test([](std::thread::id loop_thread) -> Async<int> {
+        std::thread::id ran_on;
+        int value = co_await kimojio::spawn_blocking([&ran_on] {
+            ran_on = std::this_thread::get_id();
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+            return 41;
+        });
+        CHECK(ran_on != loop_thread);
+        co_await kimojio::spawn_blocking([] {});  // void
+        co_return value + 1;
+    }(loop_thread));
+    CHECK(result == 42);
+}
+
+TEST_CASE("spawn_blocking: an exception thrown by the function is rethrown in the task") {
+    run_test([]() -> Async<void> {
+        CHECK_THROWS_WITH_AS(co_await kimojio::spawn_blocking([]() -> int { throw std::out_of_range("no such line"); }),
+                             "no such line", std::out_of_range);
+    }());
+}
+
+TEST_CASE("spawn_blocking: at most blocking_threads threads, the loop keeps running meanwhile") {
+    run_test(
+        []() -> Async<void> {
+            std::atomic<int> running{0}, peak{0};
+            std::atomic<bool> release{false};
+            std::vector<kimojio::BlockingFuture<void>> jobs;
+            for (int i = 0; i < 6; ++i) {
+                jobs.push_back(kimojio::spawn_blocking([&] {
+                    int now = running.fetch_add(1) + 1;
+                    int seen = peak.load();
+                    while (now > seen && !peak.compare_exchange_weak(seen, now)) {}
+                    while (!release.load()) std::this_thread::yield();
+                    running.fetch_sub(1);
+                }));
+            }
+            // The loop is not blocked: I/O and yields still complete while all jobs wait.
+            CHECK((co_await kimojio::nop()).is_ok());
+            while (running.load() < 2) co_await kimojio::yield_io();
+            release = true;
+            for (auto& job : jobs) co_await job;
+            CHECK(peak.load() == 2);
+        }(),
+        kimojio::Configuration().set_blocking_threads(2));
+}
+
+TEST_CASE("spawn_blocking: bad use throws a clear error") {
+    CHECK_THROWS_WITH_AS((void)kimojio::spawn_blocking([] {}), doctest::Contains("without a kimojio::Runtime"),
+                         std::runtime_error);
+    CHECK_THROWS_AS(kimojio::Runtime(0, kimojio::Configuration().set_blocking_threads(0)), std::invalid_argument);
+}
+
+TEST_CASE("spawn_blocking: shutdown lets the running function finish and joins the pool") {
+    std::atomic<bool> finished{false};
+    {
+        kimojio::Runtime runtime(0, kimojio::Configuration().set_blocking_threads(1));
+        auto result = runtime.block_on([](std::atomic<bool>* finished) -> Async<void> {
+            std::atomic<bool> started{false};
+            auto job = kimojio::spawn_blocking([finished, &started] {
+                started.store(true);
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                finished->store(true);
+            });
+            (void)kimojio::spawn_blocking([] { FAIL("a job not started by shutdown must not run"); });
+            while (!started.load()) co_await kimojio::yield_io();
+            kimojio::shutdown_loop();
+            co_return;
+        }(&finished));
+        REQUIRE(result.has_value());
+    }
+    CHECK(finished.load());  // ~Runtime waited for it
+}

@@ -168,8 +168,8 @@ Async<void> channel_stress_body(std::uint32_t seed) {
     std::atomic<int> finished{0};
     std::vector<std::thread> workers;
     for (int t = 0; t < threads; ++t) {
-        workers.emplace_back([&, t] {
-            std::uint32_t s = seed * 7919 + t;
+        workers.emplace_back([&, t, first = seed] {  // `seed` changes below: a copy
+            std::uint32_t s = first * 7919 + t;
             for (int i = 0; i < per_thread; ++i) {
                 s = s * 1103515245 + 12345;
                 auto result = senders[(s >> 16) % channels].send_blocking(Message(t * per_thread + i, &dropped));

@@ -15,6 +15,7 @@
 #include "kimojio/foreign_wake.hpp"
 #include "kimojio/index_waker.hpp"
 #include "kimojio/task.hpp"
+#include "kimojio/task_state_cell.hpp"
 
 namespace kimojio {
 

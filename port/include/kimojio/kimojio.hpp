@@ -18,6 +18,7 @@
 #include "kimojio/runtime.hpp"
 #include "kimojio/runtime_handle.hpp"
 #include "kimojio/spawn.hpp"
+#include "kimojio/spawn_blocking.hpp"
 #include "kimojio/sync_channel.hpp"
 #include "kimojio/sync_oneshot.hpp"
 #include "kimojio/task.hpp"
