@@ -5,6 +5,7 @@
 #include "kimojio/async.hpp"
 #include "kimojio/async_event.hpp"
 #include "kimojio/async_oneshot.hpp"
+#include "kimojio/combinators.hpp"
 #include "kimojio/configuration.hpp"
 #include "kimojio/current_waker.hpp"
 #include "kimojio/errors.hpp"
