@@ -101,6 +101,7 @@ BlockingFuture<std::invoke_result_t<F&>> spawn_blocking(F f) {
                                                                                           std::move(sender));
     detail::BlockingPool::current().submit([job] {
         auto& [function, result] = *job;
+        std::exception_ptr error;
         try {
             if constexpr (std::is_void_v<R>) {
                 function();
@@ -109,7 +110,12 @@ BlockingFuture<std::invoke_result_t<F&>> spawn_blocking(F f) {
                 (void)result.send(function());
             }
         } catch (...) {
-            result.set_exception(std::current_exception());
+            error = std::current_exception();
+        }
+        // Outside the handler: this thread keeps no reference to the exception once it
+        // is handed over, so the task's thread releases it last (after the mutex handoff).
+        if (error) {
+            result.set_exception(std::move(error));
         }
     });
     return BlockingFuture<R>(std::move(receiver));
