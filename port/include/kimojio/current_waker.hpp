@@ -27,6 +27,15 @@ struct CurrentWakerFuture {
 // `Waker waker = co_await kimojio::current_waker();` inside a task.
 inline CurrentWakerFuture current_waker() { return {}; }
 
+// The one-word form of a kimojio waker, for kimojio/waker.h (C, Rust, other runtimes).
+// Throws std::invalid_argument if `waker` is not a kimojio task's waker.
+inline const void* waker_data(const Waker& waker) {
+    if (waker.vtable() != &index_waker_vtable()) {
+        throw std::invalid_argument("kimojio::waker_data: not a kimojio task's waker (get one with current_waker())");
+    }
+    return waker.data();
+}
+
 // Thrown by a sync primitive awaited where no kimojio task is running.
 class NotInTask : public std::runtime_error {
 public:
