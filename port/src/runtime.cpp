@@ -23,7 +23,9 @@ TaskStateCellRef poll_task(Rc<Task> task, TaskStateCellRef task_state) {
 
     Uuid activity_id = task->activity_id;
     std::uint32_t tag = task->tag;
-    std::uint64_t start_time = Timer::ticks();
+    // Performance: the clock (and below sched_getcpu) only feed TaskRunEnd, so they are
+    // read only when a trace sink is configured.
+    std::uint64_t start_time = task_state->trace_buffer.tracing() ? Timer::ticks() : 0;
 
     task_state->current_task = task;
 
@@ -56,11 +58,13 @@ TaskStateCellRef poll_task(Rc<Task> task, TaskStateCellRef task_state) {
 
     reborrowed->current_task = std::nullopt;
 
-    // rustix's sched_getcpu cannot fail; glibc's returns -1, traced as cpu 0, not 65535.
-    int cpu = std::max(sched_getcpu(), 0);
-    reborrowed->write_event(task->task_index,
-                            events::TaskRunEnd{activity_id, start_time, tag, static_cast<std::uint16_t>(cpu),
-                                               static_cast<std::uint8_t>(task->get_state()), complete});
+    if (reborrowed->trace_buffer.tracing()) {
+        // rustix's sched_getcpu cannot fail; glibc's returns -1, traced as cpu 0, not 65535.
+        int cpu = std::max(sched_getcpu(), 0);
+        reborrowed->write_event(task->task_index,
+                                events::TaskRunEnd{activity_id, start_time, tag, static_cast<std::uint16_t>(cpu),
+                                                   static_cast<std::uint8_t>(task->get_state()), complete});
+    }
 
     return reborrowed;
 }
@@ -68,9 +72,12 @@ TaskStateCellRef poll_task(Rc<Task> task, TaskStateCellRef task_state) {
 // runtime.rs:87-195 process_completions (part 2 of 2: definition)
 TaskStateCellRef process_completions(TaskStateCellRef task_state, RingEventTraceInfo trace_info) {
     auto [start_time, ring_tag, submissions, in_flight_io, want, iopoll] = trace_info;
-    auto completions_hint = static_cast<std::uint64_t>(task_state->get_completion_count(iopoll));
+    // Performance: the hint only decides whether to trace, so it is read only when tracing.
+    auto completions_hint = task_state->trace_buffer.tracing()
+                                ? static_cast<std::uint64_t>(task_state->get_completion_count(iopoll))
+                                : 0;
 
-    if (want || submissions > 0 || completions_hint > 0) {
+    if (task_state->trace_buffer.tracing() && (want || submissions > 0 || completions_hint > 0)) {
         // Only trace ring events if they will wait for I/O
         task_state->write_event(0, events::RingEnterEnd{submissions, in_flight_io, start_time, completions_hint,
                                                         ring_tag, static_cast<std::uint32_t>(task_state->task_count),
@@ -111,9 +118,11 @@ TaskStateCellRef process_completions(TaskStateCellRef task_state, RingEventTrace
                     result = Err{Errno::TIME};
                 }
 
-                trace.write_event(pool_handle->task_index,
-                                  events::IoEnd{submitted->activity_id, result.is_ok() ? 0 : result.error().raw_os_error(),
-                                                submitted->tag});
+                if (trace.tracing()) {
+                    trace.write_event(pool_handle->task_index,
+                                      events::IoEnd{submitted->activity_id,
+                                                    result.is_ok() ? 0 : result.error().raw_os_error(), submitted->tag});
+                }
 
                 state = completion_state::Completed{result};
 
@@ -180,7 +189,7 @@ TaskStateCellRef submit_and_complete_io(TaskStateCellRef task_state, bool busy_p
             // nothing to add, nothing in flight, just return
             return std::nullopt;
         }
-        std::uint64_t start_time = Timer::ticks();
+        std::uint64_t start_time = state.trace_buffer.tracing() ? Timer::ticks() : 0;  // for RingEnterEnd only
 
         // If there are pending tasks to be executed, we do not want to block
         // in the kernel waiting IO completions. Instead, we want to pull new
@@ -203,18 +212,22 @@ TaskStateCellRef submit_and_complete_io(TaskStateCellRef task_state, bool busy_p
         std::size_t want = no_wait ? 0 : 1;
         EnterStats& enter_stats = no_wait ? state.enter_stats : state.enter_stats_wait;
 
-        enter_stats.start();
-        std::size_t submitted;
-        try {
-            submitted = ring.submit_and_wait(want);
-        } catch (...) {
-            if (announced_sleep) queue->woke_up();
-            throw;
+        std::size_t submitted = 0;
+        // Performance: with nothing to submit, wait for or flush, liburing would return 0
+        // without a syscall; skip the call (and its enter stats) altogether.
+        if (want > 0 || ring.needs_enter()) {
+            enter_stats.start();
+            try {
+                submitted = ring.submit_and_wait(want);
+            } catch (...) {
+                if (announced_sleep) queue->woke_up();
+                throw;
+            }
+            if (announced_sleep) {
+                queue->woke_up();
+            }
+            enter_stats.stop();
         }
-        if (announced_sleep) {
-            queue->woke_up();
-        }
-        enter_stats.stop();
 
         // do not double count the submissions
         auto submissions = static_cast<std::uint64_t>(submitted);

@@ -277,6 +277,10 @@ struct TraceBuffer {
             trace_configuration->trace(EventEnvelope{thread_idx, task_index, std::move(event)});
         }
     }
+
+    // Not in Rust (performance, PORTING.md "Performance deviations"): callers build an
+    // event, and read the clocks it needs, only when a trace sink is configured.
+    bool tracing() const { return trace_configuration != nullptr; }
 };
 
 struct ProbeDeleter {
@@ -308,15 +312,28 @@ public:
     void submit(std::span<const SQE> entries);
     // Not in Rust: waits up to `timeout` for a CQE (used by the teardown in runtime.cpp).
     void wait_cqe_timeout(std::chrono::milliseconds timeout);
+    // Not in Rust (performance): false when submit_and_wait(0) would return 0 without a
+    // syscall (nothing queued, no IOPOLL, no CQ overflow or task work to flush): liburing's
+    // own test, made before calling it.
+    bool needs_enter() const {
+        return !ring_ || io_uring_sq_ready(ring_.get()) != 0 || cq_needs_enter();  // closed: let live() throw
+    }
 
 private:
+    // liburing's cq_ring_needs_enter: reaping CQEs must enter the kernel (IOPOLL, or
+    // overflowed CQEs / task work to flush).
+    bool cq_needs_enter() const {
+        return (ring_->flags & IORING_SETUP_IOPOLL) ||
+               (IO_URING_READ_ONCE(*ring_->sq.kflags) & (IORING_SQ_CQ_OVERFLOW | IORING_SQ_TASKRUN));
+    }
     io_uring* live();
     // task.rs:23 IoUring
     std::unique_ptr<io_uring> ring_;
 };
 
 // Rust compiles the timing EnterStats only under cfg(test) or feature "enter_stats";
-// the port always counts (see PORTING.md, "enter_stats").
+// the port always counts, and reads the clock only when KIMOJIO_ENTER_STATS is set
+// (see PORTING.md, "enter_stats").
 // task.rs:404-410 EnterStats
 // task.rs:413-421 EnterStats::new
 // task.rs:449-453 EnterStats::default
@@ -333,6 +350,9 @@ struct EnterStats {
     void stop();
     // task.rs:432-446 EnterStats::report (part 1 of 2: declaration)
     void report(const char* msg) const;
+
+    // Not in Rust: whether enters are timed (KIMOJIO_ENTER_STATS set; read once per process).
+    static bool timed();
 };
 
 // All the information about tasks and task readiness
