@@ -11,6 +11,7 @@
 #include <deque>
 #include <exception>
 #include <memory>
+#include <new>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -19,6 +20,7 @@
 #include <variant>
 #include <vector>
 
+#include "kimojio/block_pool.hpp"
 #include "kimojio/completion.hpp"
 #include "kimojio/handle_table.hpp"
 #include "kimojio/mut_in_place_cell.hpp"
@@ -76,7 +78,7 @@ enum class TaskReadyState : std::uint8_t {
 // `FutureOrResult` exists to have a single allocation and a single virtual call for
 // any kind of future that can be wrapped in a task.
 // task.rs:57-74 FutureOrResult
-class FutureOrResult {
+class FutureOrResult : public block_pool::Pooled {  // performance: pooled (see block_pool.hpp)
 public:
     virtual ~FutureOrResult() = default;
 
@@ -159,6 +161,25 @@ private:
     std::variant<FutureState, ResultState> state_;
 };
 
+// Not in Rust (performance, see PORTING.md "Performance deviations"): a task's future
+// is usually built in the Task's own block (one allocation per task); the deleter then
+// only destroys it. Futures from elsewhere (tests, over-aligned ones) are owned.
+struct TaskFutureDeleter {
+    bool in_task_block = false;
+    TaskFutureDeleter() = default;
+    explicit TaskFutureDeleter(bool in_task_block) : in_task_block(in_task_block) {}
+    template <class U>
+    TaskFutureDeleter(std::default_delete<U>) noexcept {}
+    void operator()(FutureOrResult* future) const noexcept {
+        if (in_task_block) {
+            future->~FutureOrResult();
+        } else {
+            delete future;
+        }
+    }
+};
+using TaskFuturePtr = std::unique_ptr<FutureOrResult, TaskFutureDeleter>;
+
 // Declared before Task (Rust declares it after): Task holds it by value.
 // task.rs:183-186 IoScopeCompletions
 struct IoScopeCompletions {
@@ -167,11 +188,11 @@ struct IoScopeCompletions {
 };
 
 // task.rs:146-180 Task (part 1 of 2: Task)
-class Task : public RcCounted {
+class Task : public RcCounted, public block_pool::Pooled {  // performance: pooled (see block_pool.hpp)
 public:
     // task.rs:146-180 Task (part 2 of 2: constructor)
-    Task(std::unique_ptr<FutureOrResult> future, std::uint16_t task_index, const TaskState* task_state,
-         Uuid activity_id, Uuid tenant_id)
+    Task(TaskFuturePtr future, std::uint16_t task_index, const TaskState* task_state, Uuid activity_id,
+         Uuid tenant_id)
         : activity_id(activity_id),
           tenant_id(tenant_id),
           active_state(std::move(future)),
@@ -184,7 +205,7 @@ public:
     // The tenant_id associated with this task, for tracing.
     Uuid tenant_id;
 
-    MutInPlaceCell<std::unique_ptr<FutureOrResult>> active_state;
+    MutInPlaceCell<TaskFuturePtr> active_state;
 
     // The identifier of this task.
     std::uint16_t task_index;
@@ -231,13 +252,32 @@ public:
     template <Future F>
     static Rc<Task> new_(F future, std::uint16_t task_index, const TaskState* task_state, Uuid activity_id,
                          Uuid tenant_id) {
-        std::unique_ptr<FutureOrResult> boxed = std::make_unique<TaskFuture<F>>(std::move(future));
-        return Rc<Task>::make(std::move(boxed), task_index, task_state, activity_id, tenant_id);
+        using Boxed = TaskFuture<F>;
+        if constexpr (alignof(Boxed) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) {
+            // Performance: Task and its TaskFuture in one pooled block (Rust: two Box/Rc allocations).
+            constexpr std::size_t offset = (sizeof(Task) + alignof(Boxed) - 1) / alignof(Boxed) * alignof(Boxed);
+            constexpr std::size_t size = offset + sizeof(Boxed);
+            void* block = block_pool::allocate(size);
+            Boxed* boxed;
+            try {
+                boxed = ::new (static_cast<char*>(block) + offset) Boxed(std::move(future));
+            } catch (...) {
+                block_pool::deallocate(block, size);
+                throw;
+            }
+            Task* task = ::new (block) Task(TaskFuturePtr(boxed, TaskFutureDeleter(true)), task_index, task_state,
+                                            activity_id, tenant_id);
+            task->block_size = size;
+            return Rc<Task>::from_raw(task);
+        } else {
+            std::unique_ptr<FutureOrResult> boxed = std::make_unique<Boxed>(std::move(future));
+            return Rc<Task>::make(std::move(boxed), task_index, task_state, activity_id, tenant_id);
+        }
     }
 
     // task.rs:264-266 Task::poll
     Poll<void> poll(Context& cx) const {
-        return active_state.use_mut([&](std::unique_ptr<FutureOrResult>& state) { return state->poll(cx); });
+        return active_state.use_mut([&](TaskFuturePtr& state) { return state->poll(cx); });
     }
 
     // The task's output (or its exception), once; T must be the task future's output.
@@ -245,7 +285,7 @@ public:
     template <class T>
     std::optional<Result<T, std::exception_ptr>> result() const {
         return active_state.use_mut(
-            [](std::unique_ptr<FutureOrResult>& state) -> std::optional<Result<T, std::exception_ptr>> {
+            [](TaskFuturePtr& state) -> std::optional<Result<T, std::exception_ptr>> {
                 std::optional<T> result;
                 auto got = state->result(&result);
                 if (!got) {
@@ -262,6 +302,17 @@ public:
     TaskReadyState get_state() const { return ready; }
     // task.rs:290-292 Task::set_state
     void set_state(TaskReadyState state) { ready = state; }
+
+    // Not in Rust (performance): the Task's block (with its future when new_ built it in
+    // place) goes back to the pool whole; `block_size` is the size it was allocated with.
+    static void operator delete(Task* task, std::destroying_delete_t) noexcept {
+        std::size_t size = task->block_size;
+        task->~Task();
+        block_pool::deallocate(task, size);
+    }
+
+private:
+    std::size_t block_size = sizeof(Task);
 };
 
 // task.rs:296-301 TraceBuffer
