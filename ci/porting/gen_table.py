@@ -94,7 +94,7 @@ rows = [
      j(h(TSC, r'TaskStateCellRef borrow_mut\(\);'), h(TSC, r'^inline TaskStateCellRef TaskStateCell::borrow_mut\(\)')), A,
      'panic -> throws kimojio::Panic("TaskStateCell borrowed recursively") (debug builds only, as in Rust)'),
     ('`TaskStateCellRef`', 'task_state_cell.rs:52-55', h(TSC, r'^class TaskStateCellRef \{'), A,
-     'lifetime-bound borrow guard -> move-only class holding two pointers; move constructor/assignment added'),
+     'lifetime-bound borrow guard -> move-only class holding two pointers; move constructor/assignment added (with debug assertions: they null the source; without: defaulted, trivially movable, a performance deviation, see Performance deviations)'),
     ('`TaskStateCellRef::into_inner`', 'task_state_cell.rs:58-60', h(TSC, r'TaskStateCell& into_inner\(\) &&'), A,
      'by-value `self` -> rvalue-qualified member; ends the borrow (Rust: drop of `self`) and returns `TaskStateCell&`'),
     ('`TaskStateCellRef::deref`', 'task_state_cell.rs:66-68', h(TSC, r'const TaskState\* operator->\(\) const', mode=2), A,
@@ -103,7 +103,7 @@ rows = [
      'DerefMut -> the non-const `operator->` / `operator*`; a const borrow gives a const `TaskState` (Deref only); C++: operator'),
     ('`TaskStateCellRef::drop`', 'task_state_cell.rs:79-81',
      j(h(TSC, r'~TaskStateCellRef\(\)'), h(TSC, r'void release\(\) noexcept')), A,
-     'cfg(debug_assertions) Drop -> destructor calling `release()`, which clears the flag under `KIMOJIO_DEBUG_ASSERTIONS`; C++: TaskStateCellRef, release'),
+     'cfg(debug_assertions) Drop -> destructor calling `release()`, which clears the flag under `KIMOJIO_DEBUG_ASSERTIONS` (without debug assertions the destructor is defaulted, as Rust has no Drop there); C++: TaskStateCellRef, release'),
 ]
 tables.append(('task_state_cell.rs', 'port/include/kimojio/task_state_cell.hpp (header only).', rows))
 
@@ -239,7 +239,7 @@ rows = [
     ('`EnterStats::default`', 'task.rs:449-453', h(TH, r'^struct EnterStats \{'), A,
      'impl Default; C++: EnterStats (default member initializers)'),
     ('`TaskState`', 'task.rs:457-522', j(h(TH, r'^class TaskState \{'), s(TC, r'^TaskState::TaskState\(TaskState&&\) noexcept = default;', mode=2), s(TC, r'^TaskState::~TaskState\(\) \{')), A,
-     'field `fault` (cfg(feature="fault_injection"), off by default upstream) omitted; move constructor/assignment defined in task.cpp; the destructor drops the fields in Rust\'s declaration order (see Deviations: drop order of TaskState)'),
+     'field `fault` (cfg(feature="fault_injection"), off by default upstream) omitted; move constructor/assignment defined in task.cpp; the destructor drops the fields in Rust\'s declaration order (see Deviations: drop order of TaskState); `VecDeque` fields -> `kimojio::VecDeque` (vec_deque.hpp, a ring buffer like Rust\'s; a performance deviation, see Performance deviations)'),
     ('`TASK_STATE`', 'task.rs:524-526', s(TC, r'^static TaskStateCell& task_state_cell\(\)'), A,
      'thread_local! -> block-scope `thread_local` in `task_state_cell()`, so a failing io_uring_setup throws to the caller and is retried by the next `get()`'),
     ('`TaskState::new`', 'task.rs:529-556', dd(r'^    TaskState\(\);', r'^TaskState::TaskState\(\) :'), A,
@@ -300,7 +300,7 @@ rows = [
     ('`submit_and_complete_io_all`', 'runtime.rs:197-224', j(h(RH, r'^TaskStateCellRef submit_and_complete_io_all\('), s(RC, r'^TaskStateCellRef submit_and_complete_io_all\(')), P,
      '`mem::take` -> move + `clear()`'),
     ('`submit_and_complete_io`', 'runtime.rs:233-295', j(h(RH, r'^TaskStateCellRef submit_and_complete_io\('), s(RC, r'^TaskStateCellRef submit_and_complete_io\(')), P,
-     'block expression -> immediately invoked lambda; performance deviation (see Performance deviations): no `submit_and_wait` call (and no enter stats) when `Ring::needs_enter` says liburing would not enter the kernel; the clock is read only when tracing'),
+     'block expression -> immediately invoked lambda; performance deviation (see Performance deviations): no `submit_and_wait` call (and no enter stats) when `Ring::needs_enter` says liburing would not enter the kernel, and then no `process_completions` if no CQE is ready; `any_ready` read after the IOPOLL early return; the clock is read only when tracing'),
     ('`Runtime`', 'runtime.rs:297-301', h(RH, r'^class Runtime \{'), P, ''),
     ('`Runtime::new`', 'runtime.rs:304-318', j(h(RH, r'Runtime\(std::uint8_t thread_index, Configuration configuration\);'), s(RC, r'^Runtime::Runtime\(')), A,
      'C++: Runtime (constructor); creates the socket pair before borrowing the TaskState; throws `std::system_error` if io_uring is unavailable'),

@@ -11,7 +11,7 @@ struct Reaper {
         for (std::size_t c = 0; c < CLASSES; ++c) {
             while (FreeBlock* block = l.heads[c]) {
                 l.heads[c] = block->next;
-                ::operator delete(block, (c + 1) * GRANULE);
+                ::operator delete(block);
             }
             l.counts[c] = 0;
         }

@@ -159,7 +159,7 @@ TaskStateCellRef submit_and_complete_io_all(TaskStateCellRef task_state, bool bu
     // that remain would be from a TaskHandle if any.
     if (!task_state->completed_tasks.empty()) {
         // temporarily replace completed_tasks with an empty deque
-        std::deque<Rc<Task>> completed_tasks = std::move(task_state->completed_tasks);
+        VecDeque<Rc<Task>> completed_tasks = std::move(task_state->completed_tasks);
         task_state->completed_tasks.clear();
         // drop our reference to task_state
         TaskStateCell& task_state_cell = std::move(task_state).into_inner();
@@ -177,7 +177,6 @@ TaskStateCellRef submit_and_complete_io_all(TaskStateCellRef task_state, bool bu
 // runtime.rs:233-295 submit_and_complete_io (part 2 of 2: definition)
 TaskStateCellRef submit_and_complete_io(TaskStateCellRef task_state, bool busy_poll, bool iopoll) {
     std::optional<RingEventTraceInfo> tracing_info = [&]() -> std::optional<RingEventTraceInfo> {
-        bool any_ready = task_state->any_ready();
         std::uint32_t ring_tag = task_state->get_next_tag();
         TaskState& state = *task_state;
         const URingStats& stats = state.stats;
@@ -189,6 +188,8 @@ TaskStateCellRef submit_and_complete_io(TaskStateCellRef task_state, bool busy_p
             // nothing to add, nothing in flight, just return
             return std::nullopt;
         }
+        // Performance: read after the early return above (it has no side effect).
+        bool any_ready = state.any_ready();
         std::uint64_t start_time = state.trace_buffer.tracing() ? Timer::ticks() : 0;  // for RingEnterEnd only
 
         // If there are pending tasks to be executed, we do not want to block
@@ -214,8 +215,13 @@ TaskStateCellRef submit_and_complete_io(TaskStateCellRef task_state, bool busy_p
 
         std::size_t submitted = 0;
         // Performance: with nothing to submit, wait for or flush, liburing would return 0
-        // without a syscall; skip the call (and its enter stats) altogether.
-        if (want > 0 || ring.needs_enter()) {
+        // without a syscall; skip the call (and its enter stats) altogether. If no CQE is
+        // ready either, process_completions would find nothing to reap or trace.
+        if (want == 0 && !ring.needs_enter()) {
+            if (ring.get_completion_count() == 0) {
+                return std::nullopt;
+            }
+        } else {
             enter_stats.start();
             try {
                 submitted = ring.submit_and_wait(want);
@@ -287,7 +293,7 @@ void drop_all_tasks(TaskStateCellRef task_state) {
             task_state->current_task = std::nullopt;
             HandleTable<Rc<Task>> tasks = std::move(task_state->tasks);
             task_state->tasks.clear();
-            std::deque<Rc<Task>> lists[4] = {
+            VecDeque<Rc<Task>> lists[4] = {
                 std::move(task_state->fill_ready_task_list_io), std::move(task_state->ready_task_list_io),
                 std::move(task_state->ready_task_list_cpu), std::move(task_state->completed_tasks)};
             task_state->fill_ready_task_list_io.clear();

@@ -437,7 +437,7 @@ TaskStateCellRef TaskState::complete_task(TaskStateCell& cell, Task& task) {
 // task.rs:782-792 TaskState::prepare_cohort (part 2 of 2: definition)
 void TaskState::prepare_cohort() {
     if (ready_task_list_io.empty()) {
-        std::swap(ready_task_list_io, fill_ready_task_list_io);
+        swap(ready_task_list_io, fill_ready_task_list_io);
     } else {
         // old cohort still leftover due to submission queue being full,
         // just continue working on the old one.

@@ -68,6 +68,7 @@ inline void* allocate(std::size_t size) {
 }
 
 inline void deallocate(void* p, std::size_t size) noexcept {
+    (void)size;  // unused when the pool is bypassed
 #if KIMOJIO_BLOCK_POOL
     std::size_t c = (size - 1) / GRANULE;
     if (p != nullptr && size != 0 && c < CLASSES) {
@@ -79,11 +80,11 @@ inline void deallocate(void* p, std::size_t size) noexcept {
             l.counts[c] += 1;
             return;
         }
-        ::operator delete(p, (c + 1) * GRANULE);
+        ::operator delete(p);
         return;
     }
 #endif
-    ::operator delete(p, size);
+    ::operator delete(p);
 }
 
 // Class-scope operator new / delete for a type whose instances come from the pool.

@@ -8,7 +8,6 @@
 #include <liburing.h>
 
 #include <chrono>
-#include <deque>
 #include <exception>
 #include <memory>
 #include <new>
@@ -31,6 +30,7 @@
 #include "kimojio/tracing.hpp"
 #include "kimojio/uring_stats.hpp"
 #include "kimojio/uuid.hpp"
+#include "kimojio/vec_deque.hpp"
 #include "kimojio/wait_list.hpp"
 
 namespace kimojio {
@@ -310,6 +310,8 @@ public:
         task->~Task();
         block_pool::deallocate(task, size);
     }
+    // Frees the block of a `new Task` whose constructor threw.
+    static void operator delete(void* block, std::size_t size) noexcept { block_pool::deallocate(block, size); }
 
 private:
     std::size_t block_size = sizeof(Task);
@@ -451,21 +453,21 @@ public:
     // A list of Ready tasks that would like to run with I/O priority.
     // Tasks that become ready are added here, and then moved to
     // ready_task_list_io as a cohort.
-    std::deque<Rc<Task>> fill_ready_task_list_io;
+    VecDeque<Rc<Task>> fill_ready_task_list_io;
 
     // A list of Ready tasks to be polled together before the next
     // I/O uring submission.
-    std::deque<Rc<Task>> ready_task_list_io;
+    VecDeque<Rc<Task>> ready_task_list_io;
 
     // A list of Ready tasks that would like to run with CPU priority
-    std::deque<Rc<Task>> ready_task_list_cpu;
+    VecDeque<Rc<Task>> ready_task_list_cpu;
 
-    std::deque<Rc<Completion>> completion_pool;
+    VecDeque<Rc<Completion>> completion_pool;
 
     // All tasks
     HandleTable<Rc<Task>> tasks;
 
-    std::deque<Rc<Task>> completed_tasks;
+    VecDeque<Rc<Task>> completed_tasks;
 
     // An id for tracking begin and end trace events. It does not guarantee
     // uniqueness but relies on wrap around taking enough time.
