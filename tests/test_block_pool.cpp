@@ -10,6 +10,22 @@
 
 namespace bp = kimojio::block_pool;
 
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_UNDER_ASAN 1
+#endif
+#endif
+
+TEST_CASE("block pool: bypassed exactly when built with AddressSanitizer") {
+#ifdef TEST_UNDER_ASAN
+    CHECK(KIMOJIO_BLOCK_POOL == 0);  // ASan sees every block's malloc and free
+#else
+    CHECK(KIMOJIO_BLOCK_POOL == 1);
+#endif
+}
+
 TEST_CASE("block pool: a freed block is the next one of its size class (bypassed under ASan)") {
     void* a = bp::allocate(100);
     bp::deallocate(a, 100);

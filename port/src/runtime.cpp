@@ -150,6 +150,16 @@ TaskStateCellRef process_completions(TaskStateCellRef task_state, RingEventTrace
 
 // runtime.rs:197-224 submit_and_complete_io_all (part 2 of 2: definition)
 TaskStateCellRef submit_and_complete_io_all(TaskStateCellRef task_state, bool busy_poll) {
+    // Performance: with nothing in flight on the IOPOLL ring, a reason not to wait, nothing
+    // queued or to flush and no CQE or completed task, the two calls below would only
+    // take their ring tags (see PORTING.md "Performance deviations").
+    if (!task_state->ring.needs_enter() && task_state->stats.in_flight_io_poll == 0 &&
+        task_state->completed_tasks.empty() && task_state->ring.get_completion_count() == 0 &&
+        (busy_poll || task_state->any_ready())) {
+        task_state->get_next_tag();
+        task_state->get_next_tag();
+        return task_state;
+    }
     task_state = submit_and_complete_io(std::move(task_state), busy_poll, true);
     task_state = submit_and_complete_io(std::move(task_state), busy_poll, false);
 
