@@ -20,6 +20,7 @@ using namespace std::chrono_literals;
 using kimojio::Async;
 using kimojio::Waker;
 using kimojio::sync::Notify;
+using test_support::ended_by_abort;
 using test_support::PollOnce;
 using test_support::run_test;
 
@@ -39,21 +40,6 @@ struct FlagLeaf {
                                                      : kimojio::Poll<void>(kimojio::Pending);
     }
 };
-
-// How a task ended, as its TaskHandle reports it.
-template <class T>
-bool ended_by_abort(const kimojio::Result<T, kimojio::TaskHandleError>& result) {
-    if (result.is_ok() || result.error().kind() != kimojio::TaskHandleError::Kind::Panic) {
-        return false;
-    }
-    try {
-        std::rethrow_exception(result.error().payload());
-    } catch (const kimojio::TaskAborted&) {
-        return true;
-    } catch (...) {
-        return false;
-    }
-}
 
 }  // namespace
 

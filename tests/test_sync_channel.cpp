@@ -16,6 +16,7 @@
 using kimojio::Async;
 using kimojio::sync::ChannelReceiver;
 using kimojio::sync::ChannelSender;
+using test_support::ended_by_abort;
 using test_support::PollOnce;
 using test_support::run_test;
 
@@ -124,17 +125,6 @@ TEST_CASE("channel: bad use throws a clear error") {
 }
 
 namespace {
-bool ended_by_abort(const kimojio::Result<void, kimojio::TaskHandleError>& result) {
-    if (result.is_ok() || !result.error().payload()) return false;
-    try {
-        std::rethrow_exception(result.error().payload());
-    } catch (const kimojio::TaskAborted&) {
-        return true;
-    } catch (...) {
-        return false;
-    }
-}
-
 // A message that counts itself when it is destroyed unreceived.
 struct Message {
     int id = -1;
