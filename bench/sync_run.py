@@ -3,7 +3,8 @@
 throughput (1-8 producer threads into one receiving task, kimojio::sync::channel vs
 tokio::sync::mpsc, both bounded at 1,024) and the spawn_blocking round trip. Each
 command runs RUNS times, interleaved; the table shows medians (min-max) and the ratio of
-medians. Writes bench/results/sync.md. Called by `ci/bench --sync [runs]`.
+medians. Writes bench/results/sync.md and the section of BENCHMARKS.md between the
+`<!-- sync -->` markers. Called by `ci/bench --sync [runs]`.
 """
 import argparse
 import os
@@ -57,8 +58,19 @@ def main():
     print(table)
     if not args.quick:
         os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
+        body = (f"Command: `ci/bench --sync {args.runs}` (medians of {args.runs} interleaved runs; kimojio::sync::channel "
+                f"vs tokio::sync::mpsc, both bounded at 1,024, producers are std::threads using send_blocking / "
+                f"blocking_send; spawn_blocking awaits a trivial job).\n\n{table}\n")
         with open(os.path.join(ROOT, "bench", "results", "sync.md"), "w") as f:
-            f.write(f"Sync primitives vs tokio 1.24 (`ci/bench --sync {args.runs}`, medians of {args.runs} runs)\n\n{table}\n")
+            f.write(body)
+        bm = os.path.join(ROOT, "BENCHMARKS.md")
+        text = open(bm).read()
+        if "<!-- sync -->" not in text:
+            text += "\n## Sync primitives (wall clock, against tokio)\n\n<!-- sync -->\n<!-- end sync -->\n"
+        start, end = text.index("<!-- sync -->") + len("<!-- sync -->"), text.index("<!-- end sync -->")
+        with open(bm, "w") as f:
+            f.write(text[:start] + "\n" + body + text[end:])
+        print("wrote bench/results/sync.md, BENCHMARKS.md")
 
 
 if __name__ == "__main__":
