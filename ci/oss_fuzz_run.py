@@ -45,6 +45,11 @@ def run(out, target, sanitizer, seconds):
     return stat(log, "average_exec_per_sec"), stat(log, "peak_rss_mb"), crashes, work / "log.txt"
 
 
+# The harnesses fuzz/build.sh builds (its `targets=(...)` line).
+EXPECTED = re.search(r"^targets=\(([^)]*)\)", (pathlib.Path(__file__).resolve().parent.parent / "fuzz" / "build.sh")
+                     .read_text(), re.M).group(1).split()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=5)
@@ -55,8 +60,8 @@ def main():
     for sanitizer in args.sanitizers:
         out = args.root / sanitizer / "out"
         targets = sorted(p.name for p in out.iterdir() if p.name.endswith("_fuzz") and os.access(p, os.X_OK))
-        if len(targets) != 4:
-            bad.append(f"{sanitizer}: expected 4 harnesses in {out}, found {targets}")
+        if len(targets) != len(EXPECTED):
+            bad.append(f"{sanitizer}: expected {len(EXPECTED)} harnesses in {out}, found {targets}")
         for target in targets:
             execs, rss, crashes, log = run(out, target, sanitizer, args.seconds)
             rows.append((target, sanitizer, execs, rss, crashes))

@@ -78,6 +78,21 @@ auto run_test(F body, kimojio::Configuration configuration = kimojio::Configurat
     return std::move(*result).value();
 }
 
+// True if the task ended because it was aborted (its handle reports TaskAborted).
+template <class T>
+bool ended_by_abort(const kimojio::Result<T, kimojio::TaskHandleError>& result) {
+    if (result.is_ok() || result.error().kind() != kimojio::TaskHandleError::Kind::Panic) {
+        return false;
+    }
+    try {
+        std::rethrow_exception(result.error().payload());
+    } catch (const kimojio::TaskAborted&) {
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
 // What each RingEnterEnd trace event reported.
 struct EnterRecord {
     std::uint64_t in_flight_io;

@@ -261,7 +261,9 @@ TaskStateCellRef submit_and_complete_io(TaskStateCellRef task_state, bool busy_p
 
 // runtime.rs:304-318 Runtime::new (part 2 of 2: definition)
 Runtime::Runtime(std::uint8_t thread_index, Configuration configuration)
-    : thread_index(thread_index), foreign_wake_queue(std::make_unique<ForeignWakeQueue>()) {
+    : thread_index(thread_index),
+      foreign_wake_queue(std::make_unique<ForeignWakeQueue>()),
+      blocking_pool(configuration.blocking_threads) {
     // Registry first: it refuses 255 and an index a live runtime already uses.
     ForeignWakeRegistry::register_(thread_index, foreign_wake_queue.get());
     try {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <optional>
 
@@ -53,6 +54,14 @@ public:
         return std::move(*this);
     }
 
+    // Not in Rust (kimojio::spawn_blocking is beyond upstream): the most threads the
+    // runtime's blocking pool starts (on demand). At least 1 (else the Runtime
+    // constructor throws std::invalid_argument).
+    Configuration&& set_blocking_threads(std::size_t blocking_threads) && {
+        this->blocking_threads = blocking_threads;
+        return std::move(*this);
+    }
+
     // Adapter around a set of trace buffers which the data path threads will
     // write trace events to at runtime for debugging and analysis purposes.
     std::unique_ptr<TraceConfiguration> trace_buffer_manager;
@@ -60,6 +69,9 @@ public:
     // Should the event processing loop busy poll and not block in the kernel
     // if there are pending IOs (latency vs. CPU trade-off; a power-user feature).
     BusyPoll busy_poll = BusyPoll::Never();
+
+    // Not in Rust: see set_blocking_threads.
+    std::size_t blocking_threads = 4;
 };
 
 }  // namespace kimojio

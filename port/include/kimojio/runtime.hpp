@@ -11,6 +11,7 @@
 #include "kimojio/foreign_wake.hpp"
 #include "kimojio/owned_fd.hpp"
 #include "kimojio/runtime_handle.hpp"
+#include "kimojio/spawn_blocking.hpp"
 #include "kimojio/task.hpp"
 #include "kimojio/task_state_cell.hpp"
 #include "kimojio/timer.hpp"
@@ -209,6 +210,8 @@ private:
     BusyPoll busy_poll;
     OwnedFd server_pipe;
     OwnedFd client_pipe;
+    // Not in Rust: spawn_blocking's threads. Last, so it is joined first.
+    detail::BlockingPool blocking_pool;
 };
 
 }  // namespace kimojio

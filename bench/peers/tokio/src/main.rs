@@ -3,7 +3,11 @@
 //! task keeps the runtime polling) and churn (LocalSet spawn_local + join, 1,000 at a
 //! time), and foreign_wake (one thread notifies 64 waiting tasks n times while the runtime
 //! thread waits in join, for callgrind's instructions per notify). Prints RESULT lines.
+//! For the sync primitives: mpsc (N std threads blocking_send into a bounded channel of
+//! 1,024 that one task drains) and spawn_blocking (a task awaits a trivial blocking job,
+//! n times in a row).
 //!   tokio_bench round_trip [n] | throughput <threads> [n] | foreign_wake [n] | churn [n]
+//!               | mpsc <producers> [n] | spawn_blocking [n]
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -169,6 +173,47 @@ fn foreign_wake(n: usize) {
     });
 }
 
+fn mpsc(producers: usize, n: usize) {
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<usize>(1024);
+    let per = n / producers;
+    let start = Instant::now();
+    let threads: Vec<_> = (0..producers)
+        .map(|_| {
+            let sender = sender.clone();
+            std::thread::spawn(move || {
+                for i in 0..per {
+                    sender.blocking_send(i).unwrap();
+                }
+            })
+        })
+        .collect();
+    drop(sender);
+    let received = runtime().block_on(async move {
+        let mut count = 0usize;
+        while receiver.recv().await.is_some() {
+            count += 1;
+        }
+        count
+    });
+    let seconds = start.elapsed().as_secs_f64();
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert_eq!(received, per * producers);
+    println!("RESULT channel_{} tokio {} msgs/s", producers, received as f64 / seconds);
+}
+
+fn spawn_blocking(n: usize) {
+    runtime().block_on(async {
+        let start = Instant::now();
+        for i in 0..n {
+            let v = tokio::task::spawn_blocking(move || i + 1).await.unwrap();
+            assert_eq!(v, i + 1);
+        }
+        println!("RESULT spawn_blocking tokio {} ns", start.elapsed().as_nanos() as f64 / n as f64);
+    });
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let num = |i: usize, d: usize| args.get(i).and_then(|s| s.parse().ok()).unwrap_or(d);
@@ -177,8 +222,10 @@ fn main() {
         Some("throughput") => throughput(num(2, 1), num(3, 200000)),
         Some("foreign_wake") => foreign_wake(num(2, 200000)),
         Some("churn") => churn(num(2, 200000)),
+        Some("mpsc") => mpsc(num(2, 1), num(3, 1000000)),
+        Some("spawn_blocking") => spawn_blocking(num(2, 20000)),
         _ => {
-            eprintln!("usage: tokio_bench round_trip [n] | throughput <threads> [n] | foreign_wake [n] | churn [n]");
+            eprintln!("usage: tokio_bench round_trip [n] | throughput <threads> [n] | foreign_wake [n] | churn [n] | mpsc <producers> [n] | spawn_blocking [n]");
             std::process::exit(2);
         }
     }
