@@ -653,6 +653,48 @@ rows = [
 further.append(('async_oneshot.rs', 'port/include/kimojio/async_oneshot.hpp (header only); tests in tests/test_async_oneshot.cpp (plus C++-only tests of moved-from ends and closed-value errors).', rows))
 
 
+def further_test(rs, test_file, name, lines, notes='', body=True):
+    """A ported `#[crate::test]` (coroutine body + TEST_CASE) or `#[test]` (TEST_CASE only)."""
+    extra = t(test_file, r'^Async<void> %s\(\)' % name) if body else None
+    why = '`#[crate::test]` -> a Runtime in the TEST_CASE' if body else '`run_test` -> test_support::run_test'
+    return test_row(rs, name, lines, test_file, extra=extra, status=A,
+                    notes='%s; C++: %s%s' % (why, name, ('; ' + notes) if notes else ''))
+
+
+NOT_SEND = 'Send/Sync are not C++ properties: owner-thread only, said in the header comment'
+
+# ---------------------------------------------------------------- async_lock.rs
+AL, ALT = 'async_lock.hpp', 'test_async_lock.cpp'
+al_after, alr_after = r'^class AsyncLock \{', r'^class AsyncLockRef \{'
+rows = [
+    ('`AsyncLock`', 'async_lock.rs:30-33', h(AL, al_after), A,
+     '`UnsafeCell<T>` -> `mutable T`; not copyable or movable (waiters point at its event)'),
+    ('`const_assert!(AsyncLock: !Send & !Sync)`', 'async_lock.rs:36', '-', O, NOT_SEND),
+    ('`AsyncLock::new`', 'async_lock.rs:40-48', h(AL, r'explicit AsyncLock\(T value\)'), P, 'C++: AsyncLock (constructor)'),
+    ('`AsyncLock::try_lock`', 'async_lock.rs:52-59', h(AL, r'std::optional<AsyncLockRef<T>> try_lock\(\) const \{'), P, ''),
+    ('`AsyncLock::lock_with_deadline`', 'async_lock.rs:64-75', h(AL, r'lock_with_deadline\(std::optional<Instant> deadline\) const \{'), P,
+     '`?` -> explicit error return; `ok_or` -> explicit check'),
+    ('`AsyncLock::lock_with_timeout`', 'async_lock.rs:80-86', h(AL, r'lock_with_timeout\(std::optional<std::chrono::nanoseconds> timeout\) const \{'), P,
+     '`Duration` -> `std::chrono::nanoseconds`'),
+    ('`AsyncLock::lock`', 'async_lock.rs:91-97', h(AL, r'Async<Result<AsyncLockRef<T>, CanceledError>> lock\(\) const \{'), P, '`?` -> explicit error return'),
+    ('`AsyncLock::default`', 'async_lock.rs:101-103', h(AL, r'^    AsyncLock\(\)$'), A,
+     '`impl<T: Default> Default` -> a default constructor `requires std::default_initializable<T>`; C++: AsyncLock'),
+    ('`AsyncLockRef`', 'async_lock.rs:110-112', h(AL, alr_after), A,
+     '`&\'a AsyncLock` -> `const AsyncLock*`; move-only, a moved-from guard releases nothing and its access throws kimojio::Panic'),
+    ('`AsyncLockRef::deref`', 'async_lock.rs:117-120', h(AL, r'const T& operator\*\(\) const', mode=2), A,
+     'Deref -> const `operator*` / `operator->`; C++: operator'),
+    ('`AsyncLockRef::deref_mut`', 'async_lock.rs:124-127', h(AL, r'^    T& operator\*\(\)', mode=2), A,
+     'DerefMut -> non-const `operator*` / `operator->`; C++: operator'),
+    ('`AsyncLockRef::drop`', 'async_lock.rs:131-133', h(AL, r'~AsyncLockRef\(\)'), P, 'C++: AsyncLockRef (destructor)'),
+    ('`AsyncLockRef::borrow`', 'async_lock.rs:137-139', h(AL, r'const T& borrow\(\) const'), A, '`Borrow<T>` -> a `borrow()` member'),
+    ('`AsyncLockRef::borrow_mut`', 'async_lock.rs:143-145', h(AL, r'T& borrow_mut\(\)'), A, '`BorrowMut<T>` -> a `borrow_mut()` member'),
+    further_test('async_lock.rs', ALT, 'async_lock_test', '158-178', '`Rc` -> `std::shared_ptr`; spawned closure -> `async_lock_test_task`; `drop(x)` -> a moved-to local'),
+    further_test('async_lock.rs', ALT, 'async_timeout_test', '181-204', 'spawned closure -> `async_timeout_other`; also checks the error is `Timeout`'),
+    further_test('async_lock.rs', ALT, 'lock_from_parallel_futures', '211-230', '`futures::join!` -> test_support::JoinAll of two `Async<void>`'),
+]
+further.append(('async_lock.rs', 'port/include/kimojio/async_lock.hpp (header only); tests in tests/test_async_lock.cpp (plus C++-only tests of try_lock, moved-from guards, an aborted and a canceled waiter).', rows))
+
+
 def esc(x):
     return x.replace('|', '\\|')
 

@@ -4,6 +4,7 @@
 
 #include "kimojio/async.hpp"
 #include "kimojio/async_event.hpp"
+#include "kimojio/async_lock.hpp"
 #include "kimojio/async_oneshot.hpp"
 #include "kimojio/configuration.hpp"
 #include "kimojio/errors.hpp"
