@@ -653,10 +653,9 @@ rows = [
 further.append(('async_oneshot.rs', 'port/include/kimojio/async_oneshot.hpp (header only); tests in tests/test_async_oneshot.cpp (plus C++-only tests of moved-from ends and closed-value errors).', rows))
 
 
-def further_test(rs, test_file, name, lines, notes='', body=True):
-    """A ported `#[crate::test]` (coroutine body + TEST_CASE) or `#[test]` (TEST_CASE only)."""
-    extra = t(test_file, r'^Async<void> %s\(\)' % name) if body else None
-    why = '`#[crate::test]` -> a Runtime in the TEST_CASE' if body else '`run_test` -> test_support::run_test'
+def further_test(rs, test_file, name, lines, notes='', why='`#[crate::test]` -> a Runtime in the TEST_CASE'):
+    """A ported test: its coroutine body and its TEST_CASE."""
+    extra = t(test_file, r'^Async<void> %s\(\)' % name)
     return test_row(rs, name, lines, test_file, extra=extra, status=A,
                     notes='%s; C++: %s%s' % (why, name, ('; ' + notes) if notes else ''))
 
@@ -693,6 +692,37 @@ rows = [
     further_test('async_lock.rs', ALT, 'lock_from_parallel_futures', '211-230', '`futures::join!` -> test_support::JoinAll of two `Async<void>`'),
 ]
 further.append(('async_lock.rs', 'port/include/kimojio/async_lock.hpp (header only); tests in tests/test_async_lock.cpp (plus C++-only tests of try_lock, moved-from guards, an aborted and a canceled waiter).', rows))
+
+# ---------------------------------------------------------------- async_semaphore.rs
+AS, AST = 'async_semaphore.hpp', 'test_async_semaphore.cpp'
+rows = [
+    ('`AsyncSemaphore`', 'async_semaphore.rs:31-34', h(AS, r'^class AsyncSemaphore : public RcCounted'), A,
+     '`Cell<usize>` -> `mutable std::size_t`; `RcCounted` base so `kimojio::Rc<AsyncSemaphore>` works (TaskPool); not copyable or movable'),
+    ('`const_assert!(AsyncSemaphore: !Send & !Sync)`', 'async_semaphore.rs:37', '-', O, NOT_SEND),
+    ('`AsyncSemaphore::new`', 'async_semaphore.rs:41-50', h(AS, r'explicit AsyncSemaphore\(std::size_t initial_count\)'), P, 'C++: AsyncSemaphore (constructor)'),
+    ('`AsyncSemaphore::acquire`', 'async_semaphore.rs:54-64', h(AS, r'Async<Result<void, CanceledError>> acquire\(\) const \{'), P, '`?` -> explicit error return'),
+    ('`AsyncSemaphore::release`', 'async_semaphore.rs:67-70', h(AS, r'void release\(\) const \{'), P, ''),
+    further_test('async_semaphore.rs', AST, 'semaphore_test', '80-109',
+                 '`Rc<Cell<i32>>` -> `std::shared_ptr<int>`; spawned closure -> `semaphore_task`',
+                 why='`#[test]` + `run_test(name, async {..})` -> a coroutine body run by test_support::run_test'),
+]
+further.append(('async_semaphore.rs', 'port/include/kimojio/async_semaphore.hpp (header only); tests in tests/test_async_semaphore.cpp (plus C++-only tests of an aborted waiter and a canceled acquire).', rows))
+
+# ---------------------------------------------------------------- cancellation_token.rs
+CT, CTT = 'cancellation_token.hpp', 'test_cancellation_token.cpp'
+rows = [
+    ('`CancellationToken`', 'cancellation_token.rs:39-41', h(CT, r'^class CancellationToken \{'), A,
+     '`#[derive(Debug)]` omitted; `#[derive(Default)]` -> the default constructor (same as `new`); not copyable or movable'),
+    ('`CancellationToken::new`', 'cancellation_token.rs:45-48', h(CT, r'CancellationToken\(\) = default;'), P, 'C++: CancellationToken (default constructor)'),
+    ('`CancellationToken::is_cancelled`', 'cancellation_token.rs:52-54', h(CT, r'bool is_cancelled\(\) const'), P, ''),
+    ('`CancellationToken::cancel`', 'cancellation_token.rs:59-61', h(CT, r'void cancel\(\) const'), P, ''),
+    ('`CancellationToken::cancelled`', 'cancellation_token.rs:69-71', h(CT, r'WaitAsyncEventFuture cancelled\(\) const'), P, ''),
+    further_test('cancellation_token.rs', CTT, 'test_cancellation_token', '83-101',
+                 'shadowed `token` -> a nested scope for the first part; `Rc` -> `std::shared_ptr`; spawned closure -> `cancel_task`'),
+    further_test('cancellation_token.rs', CTT, 'test_cancel_select', '104-120',
+                 '`select!` with `default` -> `SelectOrDefault` (polls the future once)'),
+]
+further.append(('cancellation_token.rs', 'port/include/kimojio/cancellation_token.hpp (header only); tests in tests/test_cancellation_token.cpp (plus a C++-only test that cancel wakes every waiter).', rows))
 
 
 def esc(x):

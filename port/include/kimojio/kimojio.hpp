@@ -6,6 +6,8 @@
 #include "kimojio/async_event.hpp"
 #include "kimojio/async_lock.hpp"
 #include "kimojio/async_oneshot.hpp"
+#include "kimojio/async_semaphore.hpp"
+#include "kimojio/cancellation_token.hpp"
 #include "kimojio/configuration.hpp"
 #include "kimojio/errors.hpp"
 #include "kimojio/foreign_wake.hpp"
