@@ -724,6 +724,22 @@ rows = [
 ]
 further.append(('cancellation_token.rs', 'port/include/kimojio/cancellation_token.hpp (header only); tests in tests/test_cancellation_token.cpp (plus a C++-only test that cancel wakes every waiter).', rows))
 
+# ---------------------------------------------------------------- task_pool.rs
+TP, TPT = 'task_pool.hpp', 'test_task_pool.cpp'
+rows = [
+    ('`TaskPool`', 'task_pool.rs:15-17', h(TP, r'^class TaskPool \{'), A,
+     '`#[derive(Clone)]` -> the implicit copy (copies share one `Rc<AsyncSemaphore>`)'),
+    ('`TaskPool::new`', 'task_pool.rs:22-26', h(TP, r'explicit TaskPool\(std::size_t max_tasks\)'), P, 'C++: TaskPool (constructor)'),
+    ('`TaskPool::spawn_task`', 'task_pool.rs:30-43',
+     j(h(TP, r'spawn_task\(Fut main\) const \{'), h(TP, r'static Async<Result<TaskHandle<future_output_t<Fut>>, CanceledError>> spawn_task_owned\(')), A,
+     '`&self` borrowed by the future -> the coroutine `spawn_task_owned` owns a copy of the pool, so the pool may be destroyed first; the spawned `async move` block -> `run_guarded`, `scopeguard::guard` -> its local `ReleaseGuard`; C++: spawn_task, spawn_task_owned'),
+    further_test('task_pool.rs', TPT, 'task_pool_test_sequential', '54-121',
+                 'spawned closures -> `sequential_background`, `count_then_wait`, `panicking_task` (`panic!` -> a thrown std::runtime_error), `count_only`; inner `async fn spin` -> `spin`'),
+    further_test('task_pool.rs', TPT, 'task_pool_test_parallel', '124-167',
+                 'spawned closures -> `parallel_outer`, `count_then_wait`; inner `async fn spin` -> `spin`'),
+]
+further.append(('task_pool.rs', 'port/include/kimojio/task_pool.hpp (header only); tests in tests/test_task_pool.cpp (plus C++-only tests: an aborted task frees its slot, the pool may go before its futures).', rows))
+
 
 def esc(x):
     return x.replace('|', '\\|')

@@ -20,6 +20,7 @@
 #include "kimojio/runtime_handle.hpp"
 #include "kimojio/spawn.hpp"
 #include "kimojio/task.hpp"
+#include "kimojio/task_pool.hpp"
 #include "kimojio/task_ref.hpp"
 #include "kimojio/task_state_cell.hpp"
 #include "kimojio/tracing.hpp"
