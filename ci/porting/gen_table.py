@@ -740,6 +740,51 @@ rows = [
 ]
 further.append(('task_pool.rs', 'port/include/kimojio/task_pool.hpp (header only); tests in tests/test_task_pool.cpp (plus C++-only tests: an aborted task frees its slot, the pool may go before its futures).', rows))
 
+# ---------------------------------------------------------------- async_reader_writer_lock.rs
+RW, RWT = 'async_reader_writer_lock.hpp', 'test_async_reader_writer_lock.cpp'
+rw_after, wr_after, rr_after = r'^class AsyncReaderWriterLock \{', r'^class WriteRef \{', r'^class ReadRef \{'
+rows = [
+    ('`AsyncReaderWriterLock`', 'async_reader_writer_lock.rs:29-35', h(RW, rw_after), A,
+     '`UnsafeCell<T>` -> `mutable T`, `Cell` fields -> `mutable` members; not copyable or movable (waiters point at its events)'),
+    ('`const_assert!(AsyncReaderWriterLock: !Send & !Sync)`', 'async_reader_writer_lock.rs:38', '-', O, NOT_SEND),
+    ('`AsyncReaderWriterLock::new`', 'async_reader_writer_lock.rs:42-54', h(RW, r'explicit AsyncReaderWriterLock\(T value\)'), P,
+     'C++: AsyncReaderWriterLock (constructor)'),
+    ('`AsyncReaderWriterLock::lock_write`', 'async_reader_writer_lock.rs:58-69', h(RW, r'Async<Result<WriteRef<T>, CanceledError>> lock_write\(\) const \{'), P,
+     '`?` -> explicit error return'),
+    ('`AsyncReaderWriterLock::lock_read`', 'async_reader_writer_lock.rs:75-85', h(RW, r'Async<Result<ReadRef<T>, CanceledError>> lock_read\(\) const \{'), P,
+     '`?` -> explicit error return'),
+    ('`AsyncReaderWriterLock::assert_valid`', 'async_reader_writer_lock.rs:87-91', h(RW, r'void assert_valid\(\) const \{'), A,
+     '`debug_assert!` -> throws kimojio::Panic when `KIMOJIO_DEBUG_ASSERTIONS`'),
+    ('`AsyncReaderWriterLock::default`', 'async_reader_writer_lock.rs:95-97', h(RW, r'^    AsyncReaderWriterLock\(\)$'), A,
+     '`impl<T: Default> Default` -> a default constructor `requires std::default_initializable<T>`; C++: AsyncReaderWriterLock'),
+    ('`WriteRef`', 'async_reader_writer_lock.rs:101-103', h(RW, wr_after), A,
+     '`&\'a AsyncReaderWriterLock` -> `const AsyncReaderWriterLock*`; move-only, a moved-from guard releases nothing and its access throws kimojio::Panic'),
+    ('`WriteRef::deref`', 'async_reader_writer_lock.rs:108-111', h(RW, r'const T& operator\*\(\) const', after=wr_after, mode=2), A,
+     'Deref -> const `operator*` / `operator->`; C++: operator'),
+    ('`WriteRef::deref_mut`', 'async_reader_writer_lock.rs:115-118', h(RW, r'^    T& operator\*\(\)', after=wr_after, mode=2), A,
+     'DerefMut -> non-const `operator*` / `operator->`; C++: operator'),
+    ('`WriteRef::drop`', 'async_reader_writer_lock.rs:122-134', j(h(RW, r'~WriteRef\(\)'), h(RW, r'void drop\(\) \{', after=wr_after)), A,
+     'Drop -> destructor calling `drop()`, which does nothing for a moved-from guard; C++: WriteRef, drop'),
+    ('`ReadRef`', 'async_reader_writer_lock.rs:138-140', h(RW, rr_after), A,
+     '`&\'a AsyncReaderWriterLock` -> `const AsyncReaderWriterLock*`; move-only, a moved-from guard releases nothing and its access throws kimojio::Panic'),
+    ('`ReadRef::upgrade`', 'async_reader_writer_lock.rs:146-151',
+     j(h(RW, r'Async<Result<WriteRef<T>, CanceledError>> upgrade\(\) &&'), h(RW, r'static Async<Result<WriteRef<T>, CanceledError>> upgrade_owned\(ReadRef self\)')), A,
+     '`self` by value -> `&&`-qualified, the guard moves into the coroutine `upgrade_owned`. Fix: the read lock is given up (Rust: `mem::forget(self)`) before the wait, not after; Rust drops `self` when `lock_write` fails or the future is dropped (task aborted), subtracting the reader twice and letting a writer in beside a live reader (C++-only test `aborted_upgrade_releases_read_once` fails with the Rust order); C++: upgrade, upgrade_owned'),
+    ('`ReadRef::deref`', 'async_reader_writer_lock.rs:157-160', h(RW, r'const T& operator\*\(\) const', after=rr_after, mode=2), A,
+     'Deref -> const `operator*` / `operator->`; C++: operator'),
+    ('`ReadRef::drop`', 'async_reader_writer_lock.rs:164-173', j(h(RW, r'~ReadRef\(\)'), h(RW, r'void drop\(\) \{', after=rr_after)), A,
+     'Drop -> destructor calling `drop()`, which does nothing for a moved-from or upgraded guard; C++: ReadRef, drop'),
+    ('`spawn` (test helper)', 'async_reader_writer_lock.rs:185-198', t(RWT, r'^Async<TaskHandle<void>> spawn\('), A,
+     '`impl AsyncFnOnce(&Lock)` -> a template parameter `F` (a function or a coroutine lambda) owned by the spawned coroutine `spawned`'),
+    further_test('async_reader_writer_lock.rs', RWT, 'readers_block_writer_test', '201-220', 'the async closure -> `write_5`'),
+    further_test('async_reader_writer_lock.rs', RWT, 'writer_blocks_readers_test', '223-249', 'the async closure -> a coroutine lambda capturing `counter`'),
+    further_test('async_reader_writer_lock.rs', RWT, 'writer_blocks_writer_test', '252-269', '`Default::default()` -> `std::make_shared<Lock>()`; the async closure -> `write_5`'),
+    further_test('async_reader_writer_lock.rs', RWT, 'simple_upgrade', '272-280', ''),
+    further_test('async_reader_writer_lock.rs', RWT, 'many_readers_can_upgrade', '283-314',
+                 '`HashSet` -> `std::unordered_set`; spawned closure -> `upgrade_and_insert`'),
+]
+further.append(('async_reader_writer_lock.rs', 'port/include/kimojio/async_reader_writer_lock.hpp (header only); tests in tests/test_async_reader_writer_lock.cpp (plus C++-only tests: an aborted upgrade gives its read lock back once, moved-from guards).', rows))
+
 
 def esc(x):
     return x.replace('|', '\\|')

@@ -6,6 +6,7 @@
 #include "kimojio/async_event.hpp"
 #include "kimojio/async_lock.hpp"
 #include "kimojio/async_oneshot.hpp"
+#include "kimojio/async_reader_writer_lock.hpp"
 #include "kimojio/async_semaphore.hpp"
 #include "kimojio/cancellation_token.hpp"
 #include "kimojio/configuration.hpp"
