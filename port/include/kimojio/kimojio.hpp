@@ -3,6 +3,7 @@
 #pragma once
 
 #include "kimojio/async.hpp"
+#include "kimojio/async_channel.hpp"
 #include "kimojio/async_event.hpp"
 #include "kimojio/async_lock.hpp"
 #include "kimojio/async_oneshot.hpp"
