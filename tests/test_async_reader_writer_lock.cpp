@@ -214,4 +214,37 @@ Async<void> reader_writer_moved_guards() {
 }
 TEST_CASE("reader_writer_moved_guards") { run_test(reader_writer_moved_guards()); }
 
+Async<void> read_once(std::shared_ptr<Lock> lock, std::shared_ptr<int> seen) {
+    auto r = (co_await lock->lock_read()).value();
+    *seen = *r;
+}
+
+// C++ only: the writer a WriteRef hands the lock to is aborted before it takes
+// it; the reader waiting behind it still gets the lock. Rust wakes that one
+// writer only, so the reader would sleep on a free lock.
+Async<void> aborted_writer_wakes_readers() {
+    auto lock = std::make_shared<Lock>(0);
+    auto writer = (co_await lock->lock_write()).value();
+    auto next_writer = kimojio::spawn_task(write_5(lock));
+    auto seen = std::make_shared<int>(-1);
+    auto reader = kimojio::spawn_task(read_once(lock, seen));
+    co_await kimojio::yield_io();
+    *writer = 1;
+    { auto drop = std::move(writer); }  // wakes next_writer only
+    next_writer.abort();
+    auto aborted = co_await next_writer;
+    REQUIRE(aborted.is_err());
+    for (int i = 0; i < 10 && !reader.is_complete(); ++i) {
+        co_await kimojio::yield_io();
+    }
+    bool woken = reader.is_complete();
+    if (!woken) {
+        reader.abort();  // lets block_on end
+    }
+    CHECK(woken);
+    (void)co_await reader;
+    CHECK(*seen == (woken ? 1 : -1));
+}
+TEST_CASE("aborted_writer_wakes_readers") { run_test(aborted_writer_wakes_readers()); }
+
 }  // namespace

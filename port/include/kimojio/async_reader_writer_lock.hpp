@@ -46,8 +46,9 @@ public:
     // Wait until there are no readers or writers and then return a WriteRef
     // giving mutable access while it is live. CanceledError if an io_scope
     // cancels the wait.
-    // async_reader_writer_lock.rs:58-69 AsyncReaderWriterLock::lock_write
+    // async_reader_writer_lock.rs:58-69 AsyncReaderWriterLock::lock_write (part 1 of 2: lock_write)
     Async<Result<WriteRef<T>, CanceledError>> lock_write() const {
+        PassOnWake pass_on(this);
         assert_valid();
         while (readers > 0 || writer) {
             auto waited = co_await write_event.wait();
@@ -57,6 +58,7 @@ public:
         }
         assert_valid();
         writer = true;
+        pass_on.lock = nullptr;
         write_event.reset();
         read_event.reset();
         assert_valid();
@@ -103,6 +105,26 @@ public:
         : AsyncReaderWriterLock(T()) {}
 
 private:
+    // ---- Beyond upstream: a lock_write that ends without the lock
+    // WriteRef::drop wakes one waiting writer and no reader. If that writer is
+    // aborted, canceled or dropped instead of taking the lock, Rust leaves the
+    // readers asleep on a free lock; this wakes them (and one more writer).
+    // async_reader_writer_lock.rs:58-69 AsyncReaderWriterLock::lock_write (part 2 of 2: PassOnWake)
+    struct PassOnWake {
+        explicit PassOnWake(const AsyncReaderWriterLock* lock) : lock(lock) {}
+        PassOnWake(const PassOnWake&) = delete;
+        ~PassOnWake() {
+            if (lock != nullptr && !lock->writer) {
+                lock->read_event.set();  // no writer: read_event is already set, this only wakes
+                if (lock->write_event.is_set()) {
+                    lock->write_event.set_wake_one();
+                }
+            }
+        }
+        const AsyncReaderWriterLock* lock;
+    };
+    // ---- End of beyond upstream
+
     // Rust: UnsafeCell<T>; reached only through the guards.
     mutable T data;
     mutable std::size_t readers = 0;
