@@ -22,7 +22,8 @@ Every markdown table whose header has the columns `Rust item`, `Rust lines`,
   the Rust test name.
 * Each Rust lines reference `file.rs:start-end` / `file.rs:line` (relative to
   `kimojio/src/` unless it contains a `/`) is checked the same way (file exists
-  at the commit, range inside it, item name on one of the first 3 lines), with
+  at the commit, range inside it, item name on one of the first 3 lines, and a
+  multi-line range ends on the line that closes the item it starts with), with
   `git show`, ONLY IF the local mirror of kimojio-rs exists. The mirror and the
   commit can be overridden with the environment variables KIMOJIO_RS_MIRROR and
   KIMOJIO_RS_COMMIT. `file.rs@commit:start-end` reads the file at that commit
@@ -129,6 +130,24 @@ def contains_name(lines, start, end, names):
         if any(pat.search(line) for line in window):
             return True
     return False
+
+
+def indent(line):
+    return len(line) - len(line.lstrip())
+
+
+def ends_item(lines, start, end):
+    """True if a multi-line Rust range ends on the line that closes the item it starts with:
+    a closing bracket at the first line's indentation, or a `;` after which the code goes
+    back out to (or above) that indentation."""
+    if end == start:
+        return True
+    first, last = lines[start - 1], lines[end - 1]
+    if indent(last) == indent(first) and last.strip()[:1] in ('}', ')', ']'):
+        return True
+    after = lines[end] if end < len(lines) else ''
+    return (last.rstrip().endswith(';') and
+            (not after.strip() or (indent(after) <= indent(first) and after.strip()[:1] not in ('}', ')', ']'))))
 
 
 def iter_rows(text_lines):
@@ -274,6 +293,9 @@ def check_refs(kind, refs, names, load, problems):
             continue
         if not contains_name(lines, start, end, names):
             problems.append('%s: %s not found on the first line(s) of the range' % (where, ' / '.join(names)))
+        elif kind == 'Rust' and not ends_item(lines, start, end):
+            problems.append('%s: the range does not end where %s ends (its last line should close the item at '
+                            'the indentation it starts at)' % (where, ' / '.join(names)))
 
 
 def main(argv):

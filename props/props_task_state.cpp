@@ -80,7 +80,7 @@ struct Sut {
 
 using Cmd = rc::state::Command<Model, Sut>;
 
-std::vector<std::size_t> ids(const std::deque<Rc<Task>>& list, const Sut& sut) {
+std::vector<std::size_t> ids(const kimojio::VecDeque<Rc<Task>>& list, const Sut& sut) {
     std::vector<std::size_t> out;
     for (const auto& t : list) {
         auto it = std::find_if(sut.tasks.begin(), sut.tasks.end(), [&](const Rc<Task>& x) { return Rc<Task>::ptr_eq(x, t); });

@@ -24,23 +24,46 @@ struct FlagFuture {
     }
 };
 
-// futures::future::join_all: polls every unfinished future until all are Ready.
+// futures::future::join_all: polls every unfinished future until all are Ready and
+// resolves to their outputs in order (kimojio::Unit for a void future).
 template <class F>
 struct JoinAll {
+    using Output = kimojio::non_void_t<kimojio::future_output_t<F>>;
     std::vector<F> futures;
-    std::vector<bool> done;
-    kimojio::Poll<void> poll(kimojio::Context& cx) {
-        done.resize(futures.size(), false);
+    std::vector<std::optional<Output>> outputs;
+    kimojio::Poll<std::vector<Output>> poll(kimojio::Context& cx) {
+        outputs.resize(futures.size());
         bool all = true;
         for (std::size_t i = 0; i < futures.size(); ++i) {
-            if (!done[i]) {
+            if (!outputs[i]) {
                 auto polled = futures[i].poll(cx);
-                done[i] = polled.is_ready();
-                all = all && done[i];
+                if (polled.is_ready()) {
+                    if constexpr (std::is_void_v<kimojio::future_output_t<F>>) {
+                        outputs[i].emplace();
+                    } else {
+                        outputs[i].emplace(polled.take());
+                    }
+                }
+                all = all && outputs[i].has_value();
             }
         }
-        return all ? kimojio::Poll<void>(kimojio::Ready) : kimojio::Poll<void>(kimojio::Pending);
+        if (!all) {
+            return kimojio::Pending;
+        }
+        std::vector<Output> done;
+        for (auto& output : outputs) {
+            done.push_back(std::move(*output));
+        }
+        return done;
     }
+};
+
+// futures::select! { _ = future => .., default => {} }: polls the borrowed future once
+// and resolves to whether it was Ready (dropping its output).
+template <class F>
+struct PollOnce {
+    F* future;
+    kimojio::Poll<bool> poll(kimojio::Context& cx) { return future->poll(cx).is_ready(); }
 };
 
 // in_flight_io without the runtime's own eventfd read (armed whenever the loop slept).

@@ -21,7 +21,7 @@ const bool never = false;
 
 Rc<Task> spawn_pending(TaskState& ts) { return ts.schedule_new(test_support::FlagFuture{&never}, Uuid::nil(), Uuid::nil()); }
 
-std::vector<std::uint16_t> indexes(const std::deque<Rc<Task>>& list) {
+std::vector<std::uint16_t> indexes(const kimojio::VecDeque<Rc<Task>>& list) {
     std::vector<std::uint16_t> out;
     for (const auto& task : list) out.push_back(task->task_index);
     return out;

@@ -23,7 +23,9 @@ TaskStateCellRef poll_task(Rc<Task> task, TaskStateCellRef task_state) {
 
     Uuid activity_id = task->activity_id;
     std::uint32_t tag = task->tag;
-    std::uint64_t start_time = Timer::ticks();
+    // Performance: the clock (and below sched_getcpu) only feed TaskRunEnd, so they are
+    // read only when a trace sink is configured.
+    std::uint64_t start_time = task_state->trace_buffer.tracing() ? Timer::ticks() : 0;
 
     task_state->current_task = task;
 
@@ -56,11 +58,13 @@ TaskStateCellRef poll_task(Rc<Task> task, TaskStateCellRef task_state) {
 
     reborrowed->current_task = std::nullopt;
 
-    // rustix's sched_getcpu cannot fail; glibc's returns -1, traced as cpu 0, not 65535.
-    int cpu = std::max(sched_getcpu(), 0);
-    reborrowed->write_event(task->task_index,
-                            events::TaskRunEnd{activity_id, start_time, tag, static_cast<std::uint16_t>(cpu),
-                                               static_cast<std::uint8_t>(task->get_state()), complete});
+    if (reborrowed->trace_buffer.tracing()) {
+        // rustix's sched_getcpu cannot fail; glibc's returns -1, traced as cpu 0, not 65535.
+        int cpu = std::max(sched_getcpu(), 0);
+        reborrowed->write_event(task->task_index,
+                                events::TaskRunEnd{activity_id, start_time, tag, static_cast<std::uint16_t>(cpu),
+                                                   static_cast<std::uint8_t>(task->get_state()), complete});
+    }
 
     return reborrowed;
 }
@@ -68,9 +72,12 @@ TaskStateCellRef poll_task(Rc<Task> task, TaskStateCellRef task_state) {
 // runtime.rs:87-195 process_completions (part 2 of 2: definition)
 TaskStateCellRef process_completions(TaskStateCellRef task_state, RingEventTraceInfo trace_info) {
     auto [start_time, ring_tag, submissions, in_flight_io, want, iopoll] = trace_info;
-    auto completions_hint = static_cast<std::uint64_t>(task_state->get_completion_count(iopoll));
+    // Performance: the hint only decides whether to trace, so it is read only when tracing.
+    auto completions_hint = task_state->trace_buffer.tracing()
+                                ? static_cast<std::uint64_t>(task_state->get_completion_count(iopoll))
+                                : 0;
 
-    if (want || submissions > 0 || completions_hint > 0) {
+    if (task_state->trace_buffer.tracing() && (want || submissions > 0 || completions_hint > 0)) {
         // Only trace ring events if they will wait for I/O
         task_state->write_event(0, events::RingEnterEnd{submissions, in_flight_io, start_time, completions_hint,
                                                         ring_tag, static_cast<std::uint32_t>(task_state->task_count),
@@ -111,9 +118,11 @@ TaskStateCellRef process_completions(TaskStateCellRef task_state, RingEventTrace
                     result = Err{Errno::TIME};
                 }
 
-                trace.write_event(pool_handle->task_index,
-                                  events::IoEnd{submitted->activity_id, result.is_ok() ? 0 : result.error().raw_os_error(),
-                                                submitted->tag});
+                if (trace.tracing()) {
+                    trace.write_event(pool_handle->task_index,
+                                      events::IoEnd{submitted->activity_id,
+                                                    result.is_ok() ? 0 : result.error().raw_os_error(), submitted->tag});
+                }
 
                 state = completion_state::Completed{result};
 
@@ -141,6 +150,16 @@ TaskStateCellRef process_completions(TaskStateCellRef task_state, RingEventTrace
 
 // runtime.rs:197-224 submit_and_complete_io_all (part 2 of 2: definition)
 TaskStateCellRef submit_and_complete_io_all(TaskStateCellRef task_state, bool busy_poll) {
+    // Performance: with nothing in flight on the IOPOLL ring, a reason not to wait, nothing
+    // queued or to flush and no CQE or completed task, the two calls below would only
+    // take their ring tags (see PORTING.md "Performance deviations").
+    if (!task_state->ring.needs_enter() && task_state->stats.in_flight_io_poll == 0 &&
+        task_state->completed_tasks.empty() && task_state->ring.get_completion_count() == 0 &&
+        (busy_poll || task_state->any_ready())) {
+        task_state->get_next_tag();
+        task_state->get_next_tag();
+        return task_state;
+    }
     task_state = submit_and_complete_io(std::move(task_state), busy_poll, true);
     task_state = submit_and_complete_io(std::move(task_state), busy_poll, false);
 
@@ -150,7 +169,7 @@ TaskStateCellRef submit_and_complete_io_all(TaskStateCellRef task_state, bool bu
     // that remain would be from a TaskHandle if any.
     if (!task_state->completed_tasks.empty()) {
         // temporarily replace completed_tasks with an empty deque
-        std::deque<Rc<Task>> completed_tasks = std::move(task_state->completed_tasks);
+        VecDeque<Rc<Task>> completed_tasks = std::move(task_state->completed_tasks);
         task_state->completed_tasks.clear();
         // drop our reference to task_state
         TaskStateCell& task_state_cell = std::move(task_state).into_inner();
@@ -168,7 +187,6 @@ TaskStateCellRef submit_and_complete_io_all(TaskStateCellRef task_state, bool bu
 // runtime.rs:233-295 submit_and_complete_io (part 2 of 2: definition)
 TaskStateCellRef submit_and_complete_io(TaskStateCellRef task_state, bool busy_poll, bool iopoll) {
     std::optional<RingEventTraceInfo> tracing_info = [&]() -> std::optional<RingEventTraceInfo> {
-        bool any_ready = task_state->any_ready();
         std::uint32_t ring_tag = task_state->get_next_tag();
         TaskState& state = *task_state;
         const URingStats& stats = state.stats;
@@ -180,7 +198,9 @@ TaskStateCellRef submit_and_complete_io(TaskStateCellRef task_state, bool busy_p
             // nothing to add, nothing in flight, just return
             return std::nullopt;
         }
-        std::uint64_t start_time = Timer::ticks();
+        // Performance: read after the early return above (it has no side effect).
+        bool any_ready = state.any_ready();
+        std::uint64_t start_time = state.trace_buffer.tracing() ? Timer::ticks() : 0;  // for RingEnterEnd only
 
         // If there are pending tasks to be executed, we do not want to block
         // in the kernel waiting IO completions. Instead, we want to pull new
@@ -203,18 +223,27 @@ TaskStateCellRef submit_and_complete_io(TaskStateCellRef task_state, bool busy_p
         std::size_t want = no_wait ? 0 : 1;
         EnterStats& enter_stats = no_wait ? state.enter_stats : state.enter_stats_wait;
 
-        enter_stats.start();
-        std::size_t submitted;
-        try {
-            submitted = ring.submit_and_wait(want);
-        } catch (...) {
-            if (announced_sleep) queue->woke_up();
-            throw;
+        std::size_t submitted = 0;
+        // Performance: with nothing to submit, wait for or flush, liburing would return 0
+        // without a syscall; skip the call (and its enter stats) altogether. If no CQE is
+        // ready either, process_completions would find nothing to reap or trace.
+        if (want == 0 && !ring.needs_enter()) {
+            if (ring.get_completion_count() == 0) {
+                return std::nullopt;
+            }
+        } else {
+            enter_stats.start();
+            try {
+                submitted = ring.submit_and_wait(want);
+            } catch (...) {
+                if (announced_sleep) queue->woke_up();
+                throw;
+            }
+            if (announced_sleep) {
+                queue->woke_up();
+            }
+            enter_stats.stop();
         }
-        if (announced_sleep) {
-            queue->woke_up();
-        }
-        enter_stats.stop();
 
         // do not double count the submissions
         auto submissions = static_cast<std::uint64_t>(submitted);
@@ -274,7 +303,7 @@ void drop_all_tasks(TaskStateCellRef task_state) {
             task_state->current_task = std::nullopt;
             HandleTable<Rc<Task>> tasks = std::move(task_state->tasks);
             task_state->tasks.clear();
-            std::deque<Rc<Task>> lists[4] = {
+            VecDeque<Rc<Task>> lists[4] = {
                 std::move(task_state->fill_ready_task_list_io), std::move(task_state->ready_task_list_io),
                 std::move(task_state->ready_task_list_cpu), std::move(task_state->completed_tasks)};
             task_state->fill_ready_task_list_io.clear();

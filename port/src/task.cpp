@@ -152,7 +152,12 @@ std::size_t Ring::get_completion_count() { return ring_ ? io_uring_cq_ready(ring
 // task.rs:365-367 Ring::get_next_cqe (part 2 of 2: definition)
 std::optional<CQE> Ring::get_next_cqe() {
     io_uring_cqe* cqe = nullptr;
-    if (!ring_ || io_uring_peek_cqe(ring_.get(), &cqe) != 0 || cqe == nullptr) {
+    // Performance: io_uring_peek_cqe on an empty CQ calls out of line into liburing,
+    // which returns -EAGAIN unless cq_needs_enter(); test that here first.
+    if (!ring_ || (io_uring_cq_ready(ring_.get()) == 0 && !cq_needs_enter())) {
+        return std::nullopt;
+    }
+    if (io_uring_peek_cqe(ring_.get(), &cqe) != 0 || cqe == nullptr) {
         return std::nullopt;
     }
     CQE copy{cqe->user_data, cqe->res, cqe->flags};
@@ -189,13 +194,20 @@ void Ring::wait_cqe_timeout(std::chrono::milliseconds timeout) {
 }
 
 // task.rs:422-424 EnterStats::start (part 2 of 2: definition)
-void EnterStats::start() { start_ticks = Timer::ticks(); }
+void EnterStats::start() {
+    if (timed()) {
+        start_ticks = Timer::ticks();
+    }
+}
 
 // task.rs:425-431 EnterStats::stop (part 2 of 2: definition)
 void EnterStats::stop() {
+    count += 1;
+    if (!timed()) {
+        return;
+    }
     std::uint64_t elapsed = Timer::ticks() - start_ticks;
     sum += elapsed;
-    count += 1;
     min = std::min(min, elapsed);
     max = std::max(max, elapsed);
 }
@@ -203,7 +215,7 @@ void EnterStats::stop() {
 // task.rs:432-446 EnterStats::report (part 2 of 2: definition)
 void EnterStats::report(const char* msg) const {
     // Rust prints only under feature "enter_stats"; so does the port (env KIMOJIO_ENTER_STATS).
-    if (std::getenv("KIMOJIO_ENTER_STATS") == nullptr) {
+    if (!timed()) {
         return;
     }
     std::uint64_t t_per_us = Timer::ticks_per_us();
@@ -215,6 +227,11 @@ void EnterStats::report(const char* msg) const {
     } else {
         std::printf("EnterStats %s  count: 0\n", msg);
     }
+}
+
+bool EnterStats::timed() {
+    static const bool timed = std::getenv("KIMOJIO_ENTER_STATS") != nullptr;
+    return timed;
 }
 
 // thread_local! { static TASK_STATE } -- block scope, so that a failing io_uring_setup
@@ -328,7 +345,9 @@ void TaskState::schedule_io_internal(Rc<Task> task) {
     Uuid activity_id = task->activity_id;
     Uuid tenant_id = task->tenant_id;
     task->tag = tag;
-    write_event(task->task_index, events::TaskScheduled{activity_id, tenant_id, tag, true});
+    if (trace_buffer.tracing()) {  // performance: no event built when nobody traces
+        write_event(task->task_index, events::TaskScheduled{activity_id, tenant_id, tag, true});
+    }
 
     bool high_priority = current_task && (*current_task)->high_priority;
     if (high_priority) {
@@ -418,7 +437,7 @@ TaskStateCellRef TaskState::complete_task(TaskStateCell& cell, Task& task) {
 // task.rs:782-792 TaskState::prepare_cohort (part 2 of 2: definition)
 void TaskState::prepare_cohort() {
     if (ready_task_list_io.empty()) {
-        std::swap(ready_task_list_io, fill_ready_task_list_io);
+        swap(ready_task_list_io, fill_ready_task_list_io);
     } else {
         // old cohort still leftover due to submission queue being full,
         // just continue working on the old one.

@@ -39,7 +39,8 @@ protected:
     ~PendingAwait() = default;
 };
 
-struct PromiseCore {
+// Coroutine frames come from the per-thread block pool (performance; see block_pool.hpp).
+struct PromiseCore : block_pool::Pooled {
     Context* cx = nullptr;
     PendingAwait* pending = nullptr;
     std::exception_ptr exception;

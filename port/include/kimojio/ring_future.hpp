@@ -71,8 +71,10 @@ public:
 
         task->register_io(handle);
 
-        Uuid activity_id = task->activity_id;
-        task_state->write_event(task->task_index, events::IoStart{activity_id, fd, tag, io_type});
+        if (task_state->trace_buffer.tracing()) {  // performance: no event built when nobody traces
+            Uuid activity_id = task->activity_id;
+            task_state->write_event(task->task_index, events::IoStart{activity_id, fd, tag, io_type});
+        }
 
         return RingFuture(std::move(handle));
     }

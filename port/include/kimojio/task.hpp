@@ -8,9 +8,9 @@
 #include <liburing.h>
 
 #include <chrono>
-#include <deque>
 #include <exception>
 #include <memory>
+#include <new>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -19,6 +19,7 @@
 #include <variant>
 #include <vector>
 
+#include "kimojio/block_pool.hpp"
 #include "kimojio/completion.hpp"
 #include "kimojio/handle_table.hpp"
 #include "kimojio/mut_in_place_cell.hpp"
@@ -29,6 +30,7 @@
 #include "kimojio/tracing.hpp"
 #include "kimojio/uring_stats.hpp"
 #include "kimojio/uuid.hpp"
+#include "kimojio/vec_deque.hpp"
 #include "kimojio/wait_list.hpp"
 
 namespace kimojio {
@@ -76,7 +78,7 @@ enum class TaskReadyState : std::uint8_t {
 // `FutureOrResult` exists to have a single allocation and a single virtual call for
 // any kind of future that can be wrapped in a task.
 // task.rs:57-74 FutureOrResult
-class FutureOrResult {
+class FutureOrResult : public block_pool::Pooled {  // performance: pooled (see block_pool.hpp)
 public:
     virtual ~FutureOrResult() = default;
 
@@ -159,6 +161,25 @@ private:
     std::variant<FutureState, ResultState> state_;
 };
 
+// Not in Rust (performance, see PORTING.md "Performance deviations"): a task's future
+// is usually built in the Task's own block (one allocation per task); the deleter then
+// only destroys it. Futures from elsewhere (tests, over-aligned ones) are owned.
+struct TaskFutureDeleter {
+    bool in_task_block = false;
+    TaskFutureDeleter() = default;
+    explicit TaskFutureDeleter(bool in_task_block) : in_task_block(in_task_block) {}
+    template <class U>
+    TaskFutureDeleter(std::default_delete<U>) noexcept {}
+    void operator()(FutureOrResult* future) const noexcept {
+        if (in_task_block) {
+            future->~FutureOrResult();
+        } else {
+            delete future;
+        }
+    }
+};
+using TaskFuturePtr = std::unique_ptr<FutureOrResult, TaskFutureDeleter>;
+
 // Declared before Task (Rust declares it after): Task holds it by value.
 // task.rs:183-186 IoScopeCompletions
 struct IoScopeCompletions {
@@ -167,11 +188,11 @@ struct IoScopeCompletions {
 };
 
 // task.rs:146-180 Task (part 1 of 2: Task)
-class Task : public RcCounted {
+class Task : public RcCounted, public block_pool::Pooled {  // performance: pooled (see block_pool.hpp)
 public:
     // task.rs:146-180 Task (part 2 of 2: constructor)
-    Task(std::unique_ptr<FutureOrResult> future, std::uint16_t task_index, const TaskState* task_state,
-         Uuid activity_id, Uuid tenant_id)
+    Task(TaskFuturePtr future, std::uint16_t task_index, const TaskState* task_state, Uuid activity_id,
+         Uuid tenant_id)
         : activity_id(activity_id),
           tenant_id(tenant_id),
           active_state(std::move(future)),
@@ -184,7 +205,7 @@ public:
     // The tenant_id associated with this task, for tracing.
     Uuid tenant_id;
 
-    MutInPlaceCell<std::unique_ptr<FutureOrResult>> active_state;
+    MutInPlaceCell<TaskFuturePtr> active_state;
 
     // The identifier of this task.
     std::uint16_t task_index;
@@ -231,13 +252,32 @@ public:
     template <Future F>
     static Rc<Task> new_(F future, std::uint16_t task_index, const TaskState* task_state, Uuid activity_id,
                          Uuid tenant_id) {
-        std::unique_ptr<FutureOrResult> boxed = std::make_unique<TaskFuture<F>>(std::move(future));
-        return Rc<Task>::make(std::move(boxed), task_index, task_state, activity_id, tenant_id);
+        using Boxed = TaskFuture<F>;
+        if constexpr (alignof(Boxed) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) {
+            // Performance: Task and its TaskFuture in one pooled block (Rust: two Box/Rc allocations).
+            constexpr std::size_t offset = (sizeof(Task) + alignof(Boxed) - 1) / alignof(Boxed) * alignof(Boxed);
+            constexpr std::size_t size = offset + sizeof(Boxed);
+            void* block = block_pool::allocate(size);
+            Boxed* boxed;
+            try {
+                boxed = ::new (static_cast<char*>(block) + offset) Boxed(std::move(future));
+            } catch (...) {
+                block_pool::deallocate(block, size);
+                throw;
+            }
+            Task* task = ::new (block) Task(TaskFuturePtr(boxed, TaskFutureDeleter(true)), task_index, task_state,
+                                            activity_id, tenant_id);
+            task->block_size = size;
+            return Rc<Task>::from_raw(task);
+        } else {
+            std::unique_ptr<FutureOrResult> boxed = std::make_unique<Boxed>(std::move(future));
+            return Rc<Task>::make(std::move(boxed), task_index, task_state, activity_id, tenant_id);
+        }
     }
 
     // task.rs:264-266 Task::poll
     Poll<void> poll(Context& cx) const {
-        return active_state.use_mut([&](std::unique_ptr<FutureOrResult>& state) { return state->poll(cx); });
+        return active_state.use_mut([&](TaskFuturePtr& state) { return state->poll(cx); });
     }
 
     // The task's output (or its exception), once; T must be the task future's output.
@@ -245,7 +285,7 @@ public:
     template <class T>
     std::optional<Result<T, std::exception_ptr>> result() const {
         return active_state.use_mut(
-            [](std::unique_ptr<FutureOrResult>& state) -> std::optional<Result<T, std::exception_ptr>> {
+            [](TaskFuturePtr& state) -> std::optional<Result<T, std::exception_ptr>> {
                 std::optional<T> result;
                 auto got = state->result(&result);
                 if (!got) {
@@ -262,6 +302,19 @@ public:
     TaskReadyState get_state() const { return ready; }
     // task.rs:290-292 Task::set_state
     void set_state(TaskReadyState state) { ready = state; }
+
+    // Not in Rust (performance): the Task's block (with its future when new_ built it in
+    // place) goes back to the pool whole; `block_size` is the size it was allocated with.
+    static void operator delete(Task* task, std::destroying_delete_t) noexcept {
+        std::size_t size = task->block_size;
+        task->~Task();
+        block_pool::deallocate(task, size);
+    }
+    // Frees the block of a `new Task` whose constructor threw.
+    static void operator delete(void* block, std::size_t size) noexcept { block_pool::deallocate(block, size); }
+
+private:
+    std::size_t block_size = sizeof(Task);
 };
 
 // task.rs:296-301 TraceBuffer
@@ -277,6 +330,10 @@ struct TraceBuffer {
             trace_configuration->trace(EventEnvelope{thread_idx, task_index, std::move(event)});
         }
     }
+
+    // Not in Rust (performance, PORTING.md "Performance deviations"): callers build an
+    // event, and read the clocks it needs, only when a trace sink is configured.
+    bool tracing() const { return trace_configuration != nullptr; }
 };
 
 struct ProbeDeleter {
@@ -308,15 +365,28 @@ public:
     void submit(std::span<const SQE> entries);
     // Not in Rust: waits up to `timeout` for a CQE (used by the teardown in runtime.cpp).
     void wait_cqe_timeout(std::chrono::milliseconds timeout);
+    // Not in Rust (performance): false when submit_and_wait(0) would return 0 without a
+    // syscall (nothing queued, no IOPOLL, no CQ overflow or task work to flush): liburing's
+    // own test, made before calling it.
+    bool needs_enter() const {
+        return !ring_ || io_uring_sq_ready(ring_.get()) != 0 || cq_needs_enter();  // closed: let live() throw
+    }
 
 private:
+    // liburing's cq_ring_needs_enter: reaping CQEs must enter the kernel (IOPOLL, or
+    // overflowed CQEs / task work to flush).
+    bool cq_needs_enter() const {
+        return (ring_->flags & IORING_SETUP_IOPOLL) ||
+               (IO_URING_READ_ONCE(*ring_->sq.kflags) & (IORING_SQ_CQ_OVERFLOW | IORING_SQ_TASKRUN));
+    }
     io_uring* live();
     // task.rs:23 IoUring
     std::unique_ptr<io_uring> ring_;
 };
 
 // Rust compiles the timing EnterStats only under cfg(test) or feature "enter_stats";
-// the port always counts (see PORTING.md, "enter_stats").
+// the port always counts, and reads the clock only when KIMOJIO_ENTER_STATS is set
+// (see PORTING.md, "enter_stats").
 // task.rs:404-410 EnterStats
 // task.rs:413-421 EnterStats::new
 // task.rs:449-453 EnterStats::default
@@ -333,6 +403,9 @@ struct EnterStats {
     void stop();
     // task.rs:432-446 EnterStats::report (part 1 of 2: declaration)
     void report(const char* msg) const;
+
+    // Not in Rust: whether enters are timed (KIMOJIO_ENTER_STATS set; read once per process).
+    static bool timed();
 };
 
 // All the information about tasks and task readiness
@@ -380,21 +453,21 @@ public:
     // A list of Ready tasks that would like to run with I/O priority.
     // Tasks that become ready are added here, and then moved to
     // ready_task_list_io as a cohort.
-    std::deque<Rc<Task>> fill_ready_task_list_io;
+    VecDeque<Rc<Task>> fill_ready_task_list_io;
 
     // A list of Ready tasks to be polled together before the next
     // I/O uring submission.
-    std::deque<Rc<Task>> ready_task_list_io;
+    VecDeque<Rc<Task>> ready_task_list_io;
 
     // A list of Ready tasks that would like to run with CPU priority
-    std::deque<Rc<Task>> ready_task_list_cpu;
+    VecDeque<Rc<Task>> ready_task_list_cpu;
 
-    std::deque<Rc<Completion>> completion_pool;
+    VecDeque<Rc<Completion>> completion_pool;
 
     // All tasks
     HandleTable<Rc<Task>> tasks;
 
-    std::deque<Rc<Task>> completed_tasks;
+    VecDeque<Rc<Task>> completed_tasks;
 
     // An id for tracking begin and end trace events. It does not guarantee
     // uniqueness but relies on wrap around taking enough time.

@@ -45,6 +45,7 @@ private:
 // task_state_cell.rs:52-55 TaskStateCellRef
 class TaskStateCellRef {
 public:
+#if KIMOJIO_DEBUG_ASSERTIONS
     TaskStateCellRef(TaskStateCellRef&& other) noexcept
         : value_(std::exchange(other.value_, nullptr)), value_ref_(std::exchange(other.value_ref_, nullptr)) {}
     TaskStateCellRef& operator=(TaskStateCellRef&& other) noexcept {
@@ -59,6 +60,17 @@ public:
     TaskStateCellRef& operator=(const TaskStateCellRef&) = delete;
     // task_state_cell.rs:79-81 TaskStateCellRef::drop (part 1 of 2: ~TaskStateCellRef)
     ~TaskStateCellRef() { release(); }
+#else
+    // As Rust (Drop only under cfg(debug_assertions)): with no flag to clear the guard is
+    // two plain pointers, trivially moved and destroyed, so it is passed and returned in
+    // registers (performance; PORTING.md "Performance deviations"). A moved-from guard
+    // still points at the cell and still reads as borrowed.
+    TaskStateCellRef(TaskStateCellRef&&) noexcept = default;
+    TaskStateCellRef& operator=(TaskStateCellRef&&) noexcept = default;
+    TaskStateCellRef(const TaskStateCellRef&) = delete;
+    TaskStateCellRef& operator=(const TaskStateCellRef&) = delete;
+    ~TaskStateCellRef() = default;
+#endif
 
     // Ends the borrow and returns the cell, so it can be borrowed again later.
     // task_state_cell.rs:58-60 TaskStateCellRef::into_inner
@@ -68,7 +80,7 @@ public:
         return cell;
     }
 
-    // False once moved from or ended by into_inner.
+    // False once ended by into_inner (and, with debug assertions, once moved from).
     bool is_borrowed() const { return value_ != nullptr; }
 
     // A const borrow reads, as Rust's Deref (DerefMut needs the borrow itself mutable).

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "kimojio/block_pool.hpp"
 #include "kimojio/mut_in_place_cell.hpp"
 #include "kimojio/rc.hpp"
 #include "kimojio/std_task.hpp"
@@ -25,7 +26,7 @@ struct LinkedListLink {
 };
 
 // async_event.rs:236-244 WaitData
-class WaitData : public RcCounted {
+class WaitData : public RcCounted, public block_pool::Pooled {  // performance: pooled (see block_pool.hpp)
 public:
     WaitData(Uuid activity_id, std::optional<Waker> waker, std::uint16_t task_id, std::uint32_t tag)
         : activity_id(activity_id), waker(std::move(waker)), task_id(task_id), tag(tag) {}
