@@ -25,10 +25,10 @@ struct FlagFuture {
 };
 
 // futures::future::join_all: polls every unfinished future until all are Ready and
-// resolves to their outputs in order.
+// resolves to their outputs in order (kimojio::Unit for a void future).
 template <class F>
 struct JoinAll {
-    using Output = kimojio::future_output_t<F>;
+    using Output = kimojio::non_void_t<kimojio::future_output_t<F>>;
     std::vector<F> futures;
     std::vector<std::optional<Output>> outputs;
     kimojio::Poll<std::vector<Output>> poll(kimojio::Context& cx) {
@@ -38,7 +38,11 @@ struct JoinAll {
             if (!outputs[i]) {
                 auto polled = futures[i].poll(cx);
                 if (polled.is_ready()) {
-                    outputs[i].emplace(polled.take());
+                    if constexpr (std::is_void_v<kimojio::future_output_t<F>>) {
+                        outputs[i].emplace();
+                    } else {
+                        outputs[i].emplace(polled.take());
+                    }
                 }
                 all = all && outputs[i].has_value();
             }

@@ -664,6 +664,235 @@ rows = [
 further.append(('async_oneshot.rs', 'port/include/kimojio/async_oneshot.hpp (header only); tests in tests/test_async_oneshot.cpp (plus C++-only tests of moved-from ends and closed-value errors).', rows))
 
 
+def further_test(rs, test_file, name, lines, notes='', why='`#[crate::test]` -> a Runtime in the TEST_CASE'):
+    """A ported test: its coroutine body and its TEST_CASE."""
+    extra = t(test_file, r'^Async<void> %s\(\)' % name)
+    return test_row(rs, name, lines, test_file, extra=extra, status=A,
+                    notes='%s; C++: %s%s' % (why, name, ('; ' + notes) if notes else ''))
+
+
+NOT_SEND = 'Send/Sync are not C++ properties: owner-thread only, said in the header comment'
+
+# ---------------------------------------------------------------- async_lock.rs
+AL, ALT = 'async_lock.hpp', 'test_async_lock.cpp'
+al_after, alr_after = r'^class AsyncLock \{', r'^class AsyncLockRef \{'
+rows = [
+    ('`AsyncLock`', 'async_lock.rs:30-33', h(AL, al_after), A,
+     '`UnsafeCell<T>` -> `mutable T`; not copyable or movable (waiters point at its event)'),
+    ('`const_assert!(AsyncLock: !Send & !Sync)`', 'async_lock.rs:36', '-', O, NOT_SEND),
+    ('`AsyncLock::new`', 'async_lock.rs:40-48', h(AL, r'explicit AsyncLock\(T value\)'), P, 'C++: AsyncLock (constructor)'),
+    ('`AsyncLock::try_lock`', 'async_lock.rs:52-59', h(AL, r'std::optional<AsyncLockRef<T>> try_lock\(\) const \{'), P, ''),
+    ('`AsyncLock::lock_with_deadline`', 'async_lock.rs:64-75', h(AL, r'lock_with_deadline\(std::optional<Instant> deadline\) const \{'), P,
+     '`?` -> explicit error return; `ok_or` -> explicit check'),
+    ('`AsyncLock::lock_with_timeout`', 'async_lock.rs:80-86', h(AL, r'lock_with_timeout\(std::optional<std::chrono::nanoseconds> timeout\) const \{'), P,
+     '`Duration` -> `std::chrono::nanoseconds`'),
+    ('`AsyncLock::lock`', 'async_lock.rs:91-97', h(AL, r'Async<Result<AsyncLockRef<T>, CanceledError>> lock\(\) const \{'), P, '`?` -> explicit error return'),
+    ('`AsyncLock::default`', 'async_lock.rs:101-103', h(AL, r'^    AsyncLock\(\)$'), A,
+     '`impl<T: Default> Default` -> a default constructor `requires std::default_initializable<T>`; C++: AsyncLock'),
+    ('`AsyncLockRef`', 'async_lock.rs:110-112', h(AL, alr_after), A,
+     '`&\'a AsyncLock` -> `const AsyncLock*`; move-only, a moved-from guard releases nothing and its access throws kimojio::Panic'),
+    ('`AsyncLockRef::deref`', 'async_lock.rs:117-120', h(AL, r'const T& operator\*\(\) const', mode=2), A,
+     'Deref -> const `operator*` / `operator->`; C++: operator'),
+    ('`AsyncLockRef::deref_mut`', 'async_lock.rs:124-127', h(AL, r'^    T& operator\*\(\)', mode=2), A,
+     'DerefMut -> non-const `operator*` / `operator->`; C++: operator'),
+    ('`AsyncLockRef::drop`', 'async_lock.rs:131-133', h(AL, r'~AsyncLockRef\(\)'), P, 'C++: AsyncLockRef (destructor)'),
+    ('`AsyncLockRef::borrow`', 'async_lock.rs:137-139', h(AL, r'const T& borrow\(\) const'), A, '`Borrow<T>` -> a `borrow()` member'),
+    ('`AsyncLockRef::borrow_mut`', 'async_lock.rs:143-145', h(AL, r'T& borrow_mut\(\)'), A, '`BorrowMut<T>` -> a `borrow_mut()` member'),
+    further_test('async_lock.rs', ALT, 'async_lock_test', '158-178', '`Rc` -> `std::shared_ptr`; spawned closure -> `async_lock_test_task`; `drop(x)` -> a moved-to local'),
+    further_test('async_lock.rs', ALT, 'async_timeout_test', '181-204', 'spawned closure -> `async_timeout_other`; also checks the error is `Timeout`'),
+    further_test('async_lock.rs', ALT, 'lock_from_parallel_futures', '211-230', '`futures::join!` -> test_support::JoinAll of two `Async<void>`'),
+]
+further.append(('async_lock.rs', 'port/include/kimojio/async_lock.hpp (header only); tests in tests/test_async_lock.cpp (plus C++-only tests of try_lock, moved-from guards, an aborted and a canceled waiter).', rows))
+
+# ---------------------------------------------------------------- async_semaphore.rs
+AS, AST = 'async_semaphore.hpp', 'test_async_semaphore.cpp'
+rows = [
+    ('`AsyncSemaphore`', 'async_semaphore.rs:31-34', h(AS, r'^class AsyncSemaphore : public RcCounted'), A,
+     '`Cell<usize>` -> `mutable std::size_t`; `RcCounted` base so `kimojio::Rc<AsyncSemaphore>` works (TaskPool); not copyable or movable'),
+    ('`const_assert!(AsyncSemaphore: !Send & !Sync)`', 'async_semaphore.rs:37', '-', O, NOT_SEND),
+    ('`AsyncSemaphore::new`', 'async_semaphore.rs:41-50', h(AS, r'explicit AsyncSemaphore\(std::size_t initial_count\)'), P, 'C++: AsyncSemaphore (constructor)'),
+    ('`AsyncSemaphore::acquire`', 'async_semaphore.rs:54-64', h(AS, r'Async<Result<void, CanceledError>> acquire\(\) const \{'), P, '`?` -> explicit error return'),
+    ('`AsyncSemaphore::release`', 'async_semaphore.rs:67-70', h(AS, r'void release\(\) const \{'), P, ''),
+    further_test('async_semaphore.rs', AST, 'semaphore_test', '80-109',
+                 '`Rc<Cell<i32>>` -> `std::shared_ptr<int>`; spawned closure -> `semaphore_task`',
+                 why='`#[test]` + `run_test(name, async {..})` -> a coroutine body run by test_support::run_test'),
+]
+further.append(('async_semaphore.rs', 'port/include/kimojio/async_semaphore.hpp (header only); tests in tests/test_async_semaphore.cpp (plus C++-only tests of an aborted waiter and a canceled acquire).', rows))
+
+# ---------------------------------------------------------------- cancellation_token.rs
+CT, CTT = 'cancellation_token.hpp', 'test_cancellation_token.cpp'
+rows = [
+    ('`CancellationToken`', 'cancellation_token.rs:39-41', h(CT, r'^class CancellationToken \{'), A,
+     '`#[derive(Debug)]` omitted; `#[derive(Default)]` -> the default constructor (same as `new`); not copyable or movable'),
+    ('`CancellationToken::new`', 'cancellation_token.rs:45-48', h(CT, r'CancellationToken\(\) = default;'), P, 'C++: CancellationToken (default constructor)'),
+    ('`CancellationToken::is_cancelled`', 'cancellation_token.rs:52-54', h(CT, r'bool is_cancelled\(\) const'), P, ''),
+    ('`CancellationToken::cancel`', 'cancellation_token.rs:59-61', h(CT, r'void cancel\(\) const'), P, ''),
+    ('`CancellationToken::cancelled`', 'cancellation_token.rs:69-71', h(CT, r'WaitAsyncEventFuture cancelled\(\) const'), P, ''),
+    further_test('cancellation_token.rs', CTT, 'test_cancellation_token', '83-101',
+                 'shadowed `token` -> a nested scope for the first part; `Rc` -> `std::shared_ptr`; spawned closure -> `cancel_task`'),
+    further_test('cancellation_token.rs', CTT, 'test_cancel_select', '104-120',
+                 '`select!` with `default` -> `SelectOrDefault` (polls the future once)'),
+]
+further.append(('cancellation_token.rs', 'port/include/kimojio/cancellation_token.hpp (header only); tests in tests/test_cancellation_token.cpp (plus a C++-only test that cancel wakes every waiter).', rows))
+
+# ---------------------------------------------------------------- task_pool.rs
+TP, TPT = 'task_pool.hpp', 'test_task_pool.cpp'
+rows = [
+    ('`TaskPool`', 'task_pool.rs:15-17', h(TP, r'^class TaskPool \{'), A,
+     '`#[derive(Clone)]` -> the implicit copy (copies share one `Rc<AsyncSemaphore>`)'),
+    ('`TaskPool::new`', 'task_pool.rs:22-26', h(TP, r'explicit TaskPool\(std::size_t max_tasks\)'), P, 'C++: TaskPool (constructor)'),
+    ('`TaskPool::spawn_task`', 'task_pool.rs:30-43',
+     j(h(TP, r'spawn_task\(Fut main\) const \{'), h(TP, r'static Async<Result<TaskHandle<future_output_t<Fut>>, CanceledError>> spawn_task_owned\(')), A,
+     '`&self` borrowed by the future -> the coroutine `spawn_task_owned` owns a copy of the pool, so the pool may be destroyed first; the spawned `async move` block -> `run_guarded`, `scopeguard::guard` -> its local `ReleaseGuard`; C++: spawn_task, spawn_task_owned'),
+    further_test('task_pool.rs', TPT, 'task_pool_test_sequential', '54-121',
+                 'spawned closures -> `sequential_background`, `count_then_wait`, `panicking_task` (`panic!` -> a thrown std::runtime_error), `count_only`; inner `async fn spin` -> `spin`'),
+    further_test('task_pool.rs', TPT, 'task_pool_test_parallel', '124-167',
+                 'spawned closures -> `parallel_outer`, `count_then_wait`; inner `async fn spin` -> `spin`'),
+]
+further.append(('task_pool.rs', 'port/include/kimojio/task_pool.hpp (header only); tests in tests/test_task_pool.cpp (plus C++-only tests: an aborted task frees its slot, the pool may go before its futures).', rows))
+
+# ---------------------------------------------------------------- async_reader_writer_lock.rs
+RW, RWT = 'async_reader_writer_lock.hpp', 'test_async_reader_writer_lock.cpp'
+rw_after, wr_after, rr_after = r'^class AsyncReaderWriterLock \{', r'^class WriteRef \{', r'^class ReadRef \{'
+rows = [
+    ('`AsyncReaderWriterLock`', 'async_reader_writer_lock.rs:29-35', h(RW, rw_after), A,
+     '`UnsafeCell<T>` -> `mutable T`, `Cell` fields -> `mutable` members; not copyable or movable (waiters point at its events)'),
+    ('`const_assert!(AsyncReaderWriterLock: !Send & !Sync)`', 'async_reader_writer_lock.rs:38', '-', O, NOT_SEND),
+    ('`AsyncReaderWriterLock::new`', 'async_reader_writer_lock.rs:42-54', h(RW, r'explicit AsyncReaderWriterLock\(T value\)'), P,
+     'C++: AsyncReaderWriterLock (constructor)'),
+    ('`AsyncReaderWriterLock::lock_write`', 'async_reader_writer_lock.rs:58-69',
+     j(h(RW, r'Async<Result<WriteRef<T>, CanceledError>> lock_write\(\) const \{'), h(RW, r'struct PassOnWake \{')), A,
+     '`?` -> explicit error return. Fix: a lock_write that ends without the lock (aborted, canceled, dropped) wakes the readers and one writer (`PassOnWake`, a local guard); `WriteRef::drop` wakes one waiting writer and no reader, so in Rust, when that writer is aborted, the readers sleep on a free lock (C++-only test `aborted_writer_wakes_readers` fails without it; found by props_task_primitives); C++: lock_write, PassOnWake'),
+    ('`AsyncReaderWriterLock::lock_read`', 'async_reader_writer_lock.rs:75-85', h(RW, r'Async<Result<ReadRef<T>, CanceledError>> lock_read\(\) const \{'), P,
+     '`?` -> explicit error return'),
+    ('`AsyncReaderWriterLock::assert_valid`', 'async_reader_writer_lock.rs:87-91', h(RW, r'void assert_valid\(\) const \{'), A,
+     '`debug_assert!` -> throws kimojio::Panic when `KIMOJIO_DEBUG_ASSERTIONS`'),
+    ('`AsyncReaderWriterLock::default`', 'async_reader_writer_lock.rs:95-97', h(RW, r'^    AsyncReaderWriterLock\(\)$'), A,
+     '`impl<T: Default> Default` -> a default constructor `requires std::default_initializable<T>`; C++: AsyncReaderWriterLock'),
+    ('`WriteRef`', 'async_reader_writer_lock.rs:101-103', h(RW, wr_after), A,
+     '`&\'a AsyncReaderWriterLock` -> `const AsyncReaderWriterLock*`; move-only, a moved-from guard releases nothing and its access throws kimojio::Panic'),
+    ('`WriteRef::deref`', 'async_reader_writer_lock.rs:108-111', h(RW, r'const T& operator\*\(\) const', after=wr_after, mode=2), A,
+     'Deref -> const `operator*` / `operator->`; C++: operator'),
+    ('`WriteRef::deref_mut`', 'async_reader_writer_lock.rs:115-118', h(RW, r'^    T& operator\*\(\)', after=wr_after, mode=2), A,
+     'DerefMut -> non-const `operator*` / `operator->`; C++: operator'),
+    ('`WriteRef::drop`', 'async_reader_writer_lock.rs:122-134', j(h(RW, r'~WriteRef\(\)'), h(RW, r'void drop\(\) \{', after=wr_after)), A,
+     'Drop -> destructor calling `drop()`, which does nothing for a moved-from guard; C++: WriteRef, drop'),
+    ('`ReadRef`', 'async_reader_writer_lock.rs:138-140', h(RW, rr_after), A,
+     '`&\'a AsyncReaderWriterLock` -> `const AsyncReaderWriterLock*`; move-only, a moved-from guard releases nothing and its access throws kimojio::Panic'),
+    ('`ReadRef::upgrade`', 'async_reader_writer_lock.rs:146-151',
+     j(h(RW, r'Async<Result<WriteRef<T>, CanceledError>> upgrade\(\) &&'), h(RW, r'static Async<Result<WriteRef<T>, CanceledError>> upgrade_owned\(ReadRef self\)')), A,
+     '`self` by value -> `&&`-qualified, the guard moves into the coroutine `upgrade_owned`. Fix: the read lock is given up (Rust: `mem::forget(self)`) before the wait, not after; Rust drops `self` when `lock_write` fails or the future is dropped (task aborted), subtracting the reader twice and letting a writer in beside a live reader (C++-only test `aborted_upgrade_releases_read_once` fails with the Rust order); C++: upgrade, upgrade_owned'),
+    ('`ReadRef::deref`', 'async_reader_writer_lock.rs:157-160', h(RW, r'const T& operator\*\(\) const', after=rr_after, mode=2), A,
+     'Deref -> const `operator*` / `operator->`; C++: operator'),
+    ('`ReadRef::drop`', 'async_reader_writer_lock.rs:164-173', j(h(RW, r'~ReadRef\(\)'), h(RW, r'void drop\(\) \{', after=rr_after)), A,
+     'Drop -> destructor calling `drop()`, which does nothing for a moved-from or upgraded guard; C++: ReadRef, drop'),
+    ('`spawn` (test helper)', 'async_reader_writer_lock.rs:185-198', t(RWT, r'^Async<TaskHandle<void>> spawn\('), A,
+     '`impl AsyncFnOnce(&Lock)` -> a template parameter `F` (a function or a coroutine lambda) owned by the spawned coroutine `spawned`'),
+    further_test('async_reader_writer_lock.rs', RWT, 'readers_block_writer_test', '201-220', 'the async closure -> `write_5`'),
+    further_test('async_reader_writer_lock.rs', RWT, 'writer_blocks_readers_test', '223-249', 'the async closure -> a coroutine lambda capturing `counter`'),
+    further_test('async_reader_writer_lock.rs', RWT, 'writer_blocks_writer_test', '252-269', '`Default::default()` -> `std::make_shared<Lock>()`; the async closure -> `write_5`'),
+    further_test('async_reader_writer_lock.rs', RWT, 'simple_upgrade', '272-280', ''),
+    further_test('async_reader_writer_lock.rs', RWT, 'many_readers_can_upgrade', '283-314',
+                 '`HashSet` -> `std::unordered_set`; spawned closure -> `upgrade_and_insert`'),
+]
+further.append(('async_reader_writer_lock.rs', 'port/include/kimojio/async_reader_writer_lock.hpp (header only); tests in tests/test_async_reader_writer_lock.cpp (plus C++-only tests: an aborted upgrade gives its read lock back once, moved-from guards).', rows))
+
+# ---------------------------------------------------------------- async_channel.rs
+CH, CHT = 'async_channel.hpp', 'test_async_channel.cpp'
+su, ru, cu = r'^class SenderUnbounded \{', r'^class ReceiverUnbounded \{', r'^class AsyncChannelUnbounded : public RcCounted'
+sb, rb, cb = r'^class Sender \{', r'^class Receiver \{', r'^class AsyncChannel : public RcCounted'
+OWNED = 'Rust borrows `&self` for the whole future -> the coroutine `%s` owns a reference to the channel, so the end may be destroyed first'
+rows = [
+    ('`async_channel_unbounded`', 'async_channel.rs:11-19', h(CH, r'async_channel_unbounded\(\) \{'), A, 'returns `std::pair`'),
+    ('`async_channel_unbounded_with_capacity`', 'async_channel.rs:25-35', h(CH, r'async_channel_unbounded_with_capacity\(std::size_t capacity\) \{'), A,
+     'returns `std::pair`; the capacity is a hint that is not used (see `AsyncChannelUnbounded::with_capacity`)'),
+    ('`SenderUnbounded`', 'async_channel.rs:40-42', h(CH, su), A, '`std::optional<Rc>`: a moved-from sender holds nothing, is not counted, and its use throws kimojio::Panic'),
+    ('`SenderUnbounded::send`', 'async_channel.rs:47-49', h(CH, r'Result<void, T> send\(T message\) const \{', after=su), P, ''),
+    ('`SenderUnbounded::close`', 'async_channel.rs:53-55', h(CH, r'void close\(\) const \{', after=su), P, ''),
+    ('`SenderUnbounded::is_empty`', 'async_channel.rs:58-60', h(CH, r'bool is_empty\(\) const \{', after=su), P, ''),
+    ('`SenderUnbounded::len`', 'async_channel.rs:63-65', h(CH, r'std::size_t len\(\) const \{', after=su), P, ''),
+    ('`SenderUnbounded::clone`', 'async_channel.rs:69-73', h(CH, r'SenderUnbounded\(const SenderUnbounded& other\)'), A,
+     'Clone -> copy constructor (and copy assignment); moves added; C++: SenderUnbounded'),
+    ('`SenderUnbounded::drop`', 'async_channel.rs:77-79', h(CH, r'~SenderUnbounded\(\)'), P, 'C++: SenderUnbounded (destructor)'),
+    ('`ReceiverUnbounded`', 'async_channel.rs:83-85', h(CH, ru), A, 'move-only; `std::optional<Rc>`; no Drop (as in Rust)'),
+    ('`ReceiverUnbounded::try_recv`', 'async_channel.rs:90-92', h(CH, r'Result<std::optional<T>, ChannelError> try_recv\(\) const \{', after=ru), P, ''),
+    ('`ReceiverUnbounded::recv`', 'async_channel.rs:96-98', h(CH, r'Async<Result<T, ChannelError>> recv\(\) const \{', after=ru), A, OWNED % 'recv_owned'),
+    ('`ReceiverUnbounded::recv_with_deadline`', 'async_channel.rs:102-104', h(CH, r'Async<Result<T, ChannelError>> recv_with_deadline\(std::optional<Instant> deadline\) const \{', after=ru), A,
+     OWNED % 'recv_owned'),
+    ('`ChannelQueue`', 'async_channel.rs:107-110', h(CH, r'^struct ChannelQueue \{'), A, '`VecDeque` -> `std::deque`'),
+    ('`AsyncChannelUnbounded`', 'async_channel.rs:112-116', h(CH, cu), A,
+     '`Cell<usize>` -> `mutable std::size_t`; `RcCounted` base (held in `kimojio::Rc`); not copyable or movable'),
+    ('`const_assert!(AsyncChannelUnbounded: !Send & !Sync)`', 'async_channel.rs:119', '-', O, NOT_SEND),
+    ('`AsyncChannelUnbounded::new`', 'async_channel.rs:122-124', h(CH, r'AsyncChannelUnbounded\(\) : AsyncChannelUnbounded\(0\)'), P, 'C++: AsyncChannelUnbounded (default constructor)'),
+    ('`AsyncChannelUnbounded::with_capacity`', 'async_channel.rs:126-135', h(CH, r'explicit AsyncChannelUnbounded\(std::size_t'), A,
+     'a constructor (the type is not movable); `VecDeque::with_capacity` -> the hint is dropped, `std::deque` cannot reserve; C++: AsyncChannelUnbounded'),
+    ('`AsyncChannelUnbounded::send`', 'async_channel.rs:137-141', h(CH, r'Result<void, T> send\(T message\) const \{', after=cu), P, '`?` -> explicit error return'),
+    ('`AsyncChannelUnbounded::is_empty`', 'async_channel.rs:143-145', h(CH, r'bool is_empty\(\) const \{', after=cu), P, ''),
+    ('`AsyncChannelUnbounded::len`', 'async_channel.rs:147-149', h(CH, r'std::size_t len\(\) const \{', after=cu), P, ''),
+    ('`AsyncChannelUnbounded::try_recv`', 'async_channel.rs:151-153', h(CH, r'Result<std::optional<T>, ChannelError> try_recv\(\) const \{', after=cu), P, ''),
+    ('`AsyncChannelUnbounded::recv`', 'async_channel.rs:155-163', h(CH, r'Async<Result<T, ChannelError>> recv\(std::optional<Instant> deadline\) const \{', after=cu), P,
+     '`?` -> explicit error returns; `wait_with_deadline` -> `detail::wait_with_deadline`'),
+    ('`AsyncChannelUnbounded::close`', 'async_channel.rs:165-168', h(CH, r'void close\(\) const \{', after=cu), P, ''),
+    ('`AsyncChannelUnbounded::push_back`', 'async_channel.rs:170-175', h(CH, r'Result<void, T> push_back\(T message\) const \{', after=cu), P, ''),
+    ('`AsyncChannelUnbounded::pop_front`', 'async_channel.rs:177-187', h(CH, r'Result<std::optional<T>, ChannelError> pop_front\(\) const \{', after=cu), P,
+     '`match (closed, pop_front())` -> if / else if / else'),
+    ('`AsyncChannelUnbounded::increment_sender_count`', 'async_channel.rs:189-192', h(CH, r'void increment_sender_count\(\) const \{', after=cu), P, ''),
+    ('`AsyncChannelUnbounded::decrement_sender_count`', 'async_channel.rs:194-201', h(CH, r'void decrement_sender_count\(\) const \{', after=cu), P, ''),
+    ('`AsyncChannelUnbounded::default`', 'async_channel.rs:205-207', h(CH, r'AsyncChannelUnbounded\(\) : AsyncChannelUnbounded\(0\)'), P,
+     'impl Default: the same default constructor as `new`; C++: AsyncChannelUnbounded'),
+    ('`async_channel`', 'async_channel.rs:216-224', h(CH, r'std::pair<Sender<T>, Receiver<T>> async_channel\(\) \{'), A, 'returns `std::pair`'),
+    ('`Sender`', 'async_channel.rs:228-230', h(CH, sb), A, '`std::optional<Rc>`: a moved-from sender holds nothing, is not counted, and its use throws kimojio::Panic'),
+    ('`Sender::send`', 'async_channel.rs:237-239', h(CH, r'Async<Result<void, T>> send\(T message\) const \{', after=sb), A, OWNED % 'send_owned'),
+    ('`Sender::try_send`', 'async_channel.rs:241-243', h(CH, r'Result<void, SendError<T>> try_send\(T message\) const \{', after=sb), P, ''),
+    ('`Sender::clone`', 'async_channel.rs:247-251', h(CH, r'Sender\(const Sender& other\)'), A, 'Clone -> copy constructor (and copy assignment); moves added; C++: Sender'),
+    ('`Sender::drop`', 'async_channel.rs:255-257', h(CH, r'~Sender\(\)'), P, 'C++: Sender (destructor)'),
+    ('`Receiver`', 'async_channel.rs:261-263', h(CH, rb), A, 'move-only; `std::optional<Rc>`: a moved-from receiver does not close the channel'),
+    ('`Receiver::try_recv`', 'async_channel.rs:267-269', h(CH, r'Result<std::optional<T>, ChannelError> try_recv\(\) const \{', after=rb), P, ''),
+    ('`Receiver::recv`', 'async_channel.rs:273-275', h(CH, r'Async<Result<T, ChannelError>> recv\(\) const \{', after=rb), A, OWNED % 'recv_owned'),
+    ('`const_assert!(Receiver: !Clone)`', 'async_channel.rs:279', h(CH, r'Receiver\(const Receiver&\) = delete;', mode=2), A,
+     'the copy constructor and copy assignment are deleted; C++: Receiver'),
+    ('`Receiver::drop`', 'async_channel.rs:282-284', h(CH, r'~Receiver\(\)'), P, 'C++: Receiver (destructor)'),
+    ('`AsyncChannelValue`', 'async_channel.rs:287-290', h(CH, r'^struct AsyncChannelValue \{'), P, ''),
+    ('`AsyncChannel`', 'async_channel.rs:292-296', h(CH, cb), A,
+     '`Cell<usize>` -> `mutable std::size_t`; `RcCounted` base (held in `kimojio::Rc`); not copyable or movable'),
+    ('`const_assert!(AsyncChannel: !Send & !Sync)`', 'async_channel.rs:299', '-', O, NOT_SEND),
+    ('`SendError`', 'async_channel.rs:302-305', h(CH, r'^namespace send_error \{', after=r'^struct AsyncChannelValue \{'), A,
+     'enum with data -> `std::variant<send_error::ChannelClosed<T>, send_error::ChannelFull<T>>` (alias declared at the top); PartialEq -> `operator==`; Copy/Clone/Debug omitted; `send_error::throw_error` gives `value()` a clear exception (EPIPE / EAGAIN); placed before `AsyncChannel`, whose methods use it; C++: send_error'),
+    ('`AsyncChannel::new`', 'async_channel.rs:308-317', h(CH, r'AsyncChannel\(\) : item'), P, 'C++: AsyncChannel (default constructor)'),
+    ('`AsyncChannel::send`', 'async_channel.rs:319-332', j(h(CH, r'Async<Result<void, T>> send\(T message\) const \{', after=cb), h(CH, r'struct SpaceOrClosedSource \{')), A,
+     'Fix: a send blocked on a full channel also wakes when the channel closes (`SpaceOrClosedSource`: has_item reset, or closed) and returns its message; Rust waits for `has_item.wait_reset()` only, which never comes once the receiver is dropped, so it waits forever (C++-only test `blocked_send_sees_receiver_drop` fails with the Rust wait); C++: send, SpaceOrClosedSource'),
+    ('`AsyncChannel::try_send`', 'async_channel.rs:334-349', h(CH, r'Result<void, SendError<T>> try_send\(T message\) const \{', after=cb), P, '`?` -> explicit error return'),
+    ('`AsyncChannel::try_recv`', 'async_channel.rs:351-362', h(CH, r'Result<std::optional<T>, ChannelError> try_recv\(\) const \{', after=cb), P, ''),
+    ('`AsyncChannel::recv`', 'async_channel.rs:364-372', h(CH, r'Async<Result<T, ChannelError>> recv\(\) const \{', after=cb), P, '`?` -> explicit error returns'),
+    ('`AsyncChannel::close`', 'async_channel.rs:374-377', h(CH, r'void close\(\) const \{', after=cb), P, ''),
+    ('`AsyncChannel::increment_sender_count`', 'async_channel.rs:379-382', h(CH, r'void increment_sender_count\(\) const \{', after=cb), P, ''),
+    ('`AsyncChannel::decrement_sender_count`', 'async_channel.rs:384-391', h(CH, r'void decrement_sender_count\(\) const \{', after=cb), P, ''),
+    ('`AsyncChannel::default`', 'async_channel.rs:395-397', h(CH, r'AsyncChannel\(\) : item'), P, 'impl Default: the same default constructor as `new`; C++: AsyncChannel'),
+    ('`AsyncBiChannel` (test helper)', 'async_channel.rs:411-414', t(CHT, r'^struct AsyncBiChannel \{'), A, '`#[derive(Default)]` omitted (unused)'),
+    ('`AsyncBiChannel::new` (test helper)', 'async_channel.rs:417-430', t(CHT, r'static std::pair<AsyncBiChannel, AsyncBiChannel> new_\(\)'), A, 'C++: new_ (keyword)'),
+    ('`AsyncBiChannel::send` (test helper)', 'async_channel.rs:432-434', t(CHT, r'Async<kimojio::Result<void, T>> send\(T message\) const'), P, ''),
+    ('`AsyncBiChannel::recv` (test helper)', 'async_channel.rs:435-437', t(CHT, r'Async<kimojio::Result<T, ChannelError>> recv\(\) const'), P, ''),
+    ('`AsyncBiChannel::try_recv` (test helper)', 'async_channel.rs:438-440', t(CHT, r'kimojio::Result<std::optional<T>, ChannelError> try_recv\(\) const'), P, ''),
+    further_test('async_channel.rs', CHT, 'channel_test', '444-467', 'spawned closure -> `echo_server`; `expect` -> `value()`'),
+    further_test('async_channel.rs', CHT, 'channel_test_try', '470-506', 'spawned closure -> `try_echo_server`'),
+    further_test('async_channel.rs', CHT, 'unbounded_channel_test', '509-542', 'spawned closure -> `unbounded_echo`'),
+    further_test('async_channel.rs', CHT, 'test_recv_when_sender_dropped', '545-554', '`drop(x)` -> a moved-to local'),
+    further_test('async_channel.rs', CHT, 'test_send_when_receiver_dropped', '556-560', ''),
+    further_test('async_channel.rs', CHT, 'test_async_channel_recv_when_sender_dropped', '563-575', 'shadowed bindings -> a nested scope for the first part'),
+    further_test('async_channel.rs', CHT, 'test_async_channel_unbounded_with_capacity', '578-590', ''),
+    further_test('async_channel.rs', CHT, 'test_sender_unbounded_close_and_status', '593-628', ''),
+    further_test('async_channel.rs', CHT, 'test_receiver_unbounded_try_recv', '631-651', ''),
+    further_test('async_channel.rs', CHT, 'test_receiver_unbounded_recv_with_deadline', '654-680',
+                 'spawned closures -> `send_456`, `recv_456`; also checks the error is `Timeout`'),
+    further_test('async_channel.rs', CHT, 'test_sender_unbounded_clone', '683-705', '`clone()` -> a copy'),
+    further_test('async_channel.rs', CHT, 'test_sender_clone', '708-734', '`clone()` -> a copy; spawned closures -> `send_one`, `recv_two_sorted`'),
+    further_test('async_channel.rs', CHT, 'test_sender_clone_drop_behavior', '737-757', '`clone()` -> a copy'),
+    further_test('async_channel.rs', CHT, 'test_multiple_sender_unbounded_clones', '760-794', '`clone()` -> a copy'),
+    further_test('async_channel.rs', CHT, 'test_channel_try_send_error_variants', '797-823', '`match` + `panic!` -> `CHECK(expected == got)`'),
+]
+further.append(('async_channel.rs', 'port/include/kimojio/async_channel.hpp (header only); tests in tests/test_async_channel.cpp (plus C++-only tests: a blocked send sees the receiver drop, a canceled send, an aborted receiver, moved-from ends, move-only messages, a pending recv outliving both ends, the errors value() throws).', rows))
+
+
 def esc(x):
     return x.replace('|', '\\|')
 

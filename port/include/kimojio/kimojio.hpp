@@ -3,9 +3,14 @@
 #pragma once
 
 #include "kimojio/async.hpp"
+#include "kimojio/async_channel.hpp"
 #include "kimojio/async_event.hpp"
+#include "kimojio/async_lock.hpp"
 #include "kimojio/async_oneshot.hpp"
 #include "kimojio/combinators.hpp"
+#include "kimojio/async_reader_writer_lock.hpp"
+#include "kimojio/async_semaphore.hpp"
+#include "kimojio/cancellation_token.hpp"
 #include "kimojio/configuration.hpp"
 #include "kimojio/current_waker.hpp"
 #include "kimojio/errors.hpp"
@@ -23,6 +28,7 @@
 #include "kimojio/sync_channel.hpp"
 #include "kimojio/sync_oneshot.hpp"
 #include "kimojio/task.hpp"
+#include "kimojio/task_pool.hpp"
 #include "kimojio/task_ref.hpp"
 #include "kimojio/task_state_cell.hpp"
 #include "kimojio/tracing.hpp"

@@ -82,7 +82,9 @@ public:
         if (is_err()) throw_error(error());
         return std::move(std::get<0>(v_));
     }
-    const E& error() const { return std::get<1>(v_); }
+    const E& error() const& { return std::get<1>(v_); }
+    // Moves the error out (a move-only error, e.g. a message given back).
+    E error() && { return std::move(std::get<1>(v_)); }
     friend bool operator==(const Result& a, const Result& b) { return a.v_ == b.v_; }
 
 private:
@@ -103,7 +105,8 @@ public:
     void value() const {
         if (is_err()) throw_error(*err_);
     }
-    const E& error() const { return *err_; }
+    const E& error() const& { return *err_; }
+    E error() && { return std::move(*err_); }
     friend bool operator==(const Result& a, const Result& b) { return a.err_ == b.err_; }
 
 private:
