@@ -1,6 +1,7 @@
 // Upstream's task primitives (tasks of one thread): an AsyncLock and an unbounded
-// async_channel, and an adder that holds the lock across a yield. README.md shows `worker` verbatim (ctest readme_examples); ctest runs
-// this program (example_task_primitives).
+// async_channel, and an adder that holds the lock across a yield. README.md shows
+// `worker` verbatim (ctest readme_examples); ctest runs this program
+// (example_task_primitives).
 #include <cstdio>
 #include <memory>
 #include <vector>
