@@ -40,7 +40,11 @@ NAMED = [
      'sleeping flag stored relaxed'),
     ('planted-2', FW,
      '        if (any_pending()) {\n'
-     '            sleeping_.store(false, sync::memory_order_relaxed);\n'
+     '            // A waker that already flipped `sleeping` back writes the eventfd for this\n'
+     '            // announcement: count it, so there is never more than one write per sleep.\n'
+     '            if (!sleeping_.exchange(false, sync::memory_order_relaxed)) {\n'
+     '                sleeps_.fetch_add(1, sync::memory_order_release);\n'
+     '            }\n'
      '            return false;\n'
      '        }\n',
      '',

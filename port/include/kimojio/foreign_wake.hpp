@@ -42,7 +42,7 @@ struct ForeignWakeStats {
     std::uint64_t foreign_wakes = 0;   // push() calls (one per foreign wake)
     std::uint64_t eventfd_writes = 0;  // eventfd writes those wakes made
     std::uint64_t drained = 0;         // task indexes the owner took from the pending set
-    std::uint64_t sleeps = 0;          // times the owner blocked (counted once `sleeping` is set)
+    std::uint64_t sleeps = 0;          // owner sleeps a waker may answer (counted once `sleeping` is set)
 };
 
 // The pending set of one runtime: a BITS-bit bitmap (one bit per task index), a summary
@@ -136,7 +136,11 @@ public:
         // seq_cst store then seq_cst loads: the owner's half of the Dekker pair.
         sleeping_.store(true, sync::memory_order_seq_cst);
         if (any_pending()) {
-            sleeping_.store(false, sync::memory_order_relaxed);
+            // A waker that already flipped `sleeping` back writes the eventfd for this
+            // announcement: count it, so there is never more than one write per sleep.
+            if (!sleeping_.exchange(false, sync::memory_order_relaxed)) {
+                sleeps_.fetch_add(1, sync::memory_order_release);
+            }
             return false;
         }
         // release, after `sleeping` is set: whoever reads the new count (acquire) knows
