@@ -60,11 +60,18 @@ const Waker& Waker::noop() {
 }
 
 Uuid Uuid::new_v4() {
-    thread_local std::mt19937_64 generator{(static_cast<std::uint64_t>(std::random_device{}()) << 32) ^
-                                           std::random_device{}()};
+    // xorshift64 (shifts and xors only): std::mt19937_64's seeding relies on unsigned
+    // wrap-around, which OSS-Fuzz's unsigned-integer-overflow build rejects.
+    thread_local std::uint64_t state = [] {
+        std::uint64_t seed = (static_cast<std::uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
+        return seed != 0 ? seed : 0x9e3779b97f4a7c15u;
+    }();
     Uuid id;
     for (int half = 0; half < 2; ++half) {
-        std::uint64_t bits = generator();
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        std::uint64_t bits = state;
         for (int i = 0; i < 8; ++i) {
             id.bytes[half * 8 + i] = static_cast<std::uint8_t>(bits >> (8 * i));
         }
