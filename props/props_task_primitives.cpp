@@ -60,6 +60,19 @@ Async<void> yields(std::size_t n) {
 
 // Gives every handle up to `turns` loop turns to end, then aborts the ones still
 // pending (block_on returns only once every task has ended). True if none was.
+// Over 8 loop turns, aborts task i at turn `when(i) % 8` if `abort(i)`.
+template <class Abort, class When>
+Async<void> abort_at_turns(std::vector<kimojio::TaskHandle<void>>& handles, Abort abort, When when) {
+    for (std::size_t turn = 0; turn < 8; ++turn) {
+        for (std::size_t i = 0; i < handles.size(); ++i) {
+            if (abort(i) && static_cast<std::size_t>(when(i)) % 8 == turn) {
+                handles[i].abort();
+            }
+        }
+        co_await kimojio::yield_io();
+    }
+}
+
 Async<bool> all_end_within(std::vector<kimojio::TaskHandle<void>>& handles, std::size_t turns) {
     for (std::size_t turn = 0; turn < turns; ++turn) {
         if (std::all_of(handles.begin(), handles.end(), [](const auto& h) { return h.is_complete(); })) {
@@ -236,14 +249,8 @@ Async<void> pool_program(std::size_t max_tasks, std::vector<std::tuple<std::size
         spawners.push_back(kimojio::spawn_task(spawner(pool, probe, hold % 4)));
     }
     // Abort the chosen spawners at their chosen turn: waiting for a slot, or for their job.
-    for (std::size_t turn = 0; turn < 8; ++turn) {
-        for (std::size_t i = 0; i < jobs.size(); ++i) {
-            if (std::get<1>(jobs[i]) && std::get<2>(jobs[i]) % 8 == turn) {
-                spawners[i].abort();
-            }
-        }
-        co_await kimojio::yield_io();
-    }
+    co_await abort_at_turns(spawners, [&](std::size_t i) { return std::get<1>(jobs[i]); },
+                            [&](std::size_t i) { return std::get<2>(jobs[i]); });
     bool ended = co_await all_end_within(spawners, 200);
     co_await yields(1);
     RC_ASSERT(ended);  // no spawner waits for a slot forever
@@ -320,14 +327,8 @@ Async<void> rw_program(std::vector<std::tuple<unsigned, std::size_t, bool, std::
     for (auto& [kind, hold, abort, when] : tasks) {
         handles.push_back(kimojio::spawn_task(rw_task(lock, probe, kind, hold % 4)));
     }
-    for (std::size_t turn = 0; turn < 8; ++turn) {
-        for (std::size_t i = 0; i < tasks.size(); ++i) {
-            if (std::get<2>(tasks[i]) && std::get<3>(tasks[i]) % 8 == turn) {
-                handles[i].abort();
-            }
-        }
-        co_await kimojio::yield_io();
-    }
+    co_await abort_at_turns(handles, [&](std::size_t i) { return std::get<2>(tasks[i]); },
+                            [&](std::size_t i) { return std::get<3>(tasks[i]); });
     bool ended = co_await all_end_within(handles, 200);
     co_await yields(1);
     RC_ASSERT(ended);  // no task waits for the lock forever

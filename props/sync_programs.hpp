@@ -39,6 +39,9 @@ struct PollOnceWith {
 inline std::vector<std::string> run_in_task(Async<std::vector<std::string>> body) {
     kimojio::Runtime runtime(0, kimojio::Configuration());
     auto result = runtime.block_on(std::move(body));
+    if (!result) {
+        throw std::runtime_error("sync_programs: the runtime was shut down before the program finished");
+    }
     return std::move(*result).value();
 }
 

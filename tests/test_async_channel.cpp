@@ -22,19 +22,13 @@ using kimojio::SendError;
 using kimojio::async_channel;
 using kimojio::async_channel_unbounded;
 using kimojio::async_channel_unbounded_with_capacity;
+using test_support::err_;
+using test_support::ok_;
 using test_support::run_test;
 using namespace std::chrono_literals;
 
 namespace {
 
-template <class T>
-kimojio::Result<T, ChannelError> ok_(T v) {
-    return kimojio::Result<T, ChannelError>(kimojio::Ok{std::move(v)});
-}
-template <class T>
-kimojio::Result<T, ChannelError> err_(ChannelError e) {
-    return kimojio::Result<T, ChannelError>(kimojio::Err{e});
-}
 kimojio::Result<void, SendError<int>> send_ok() { return kimojio::ok(); }
 kimojio::Result<void, SendError<int>> send_err(SendError<int> e) { return kimojio::Err{std::move(e)}; }
 

@@ -12,21 +12,14 @@
 #include "test_support.hpp"
 
 using kimojio::Async;
+using test_support::err_;
+using test_support::ok_;
 using test_support::run_test;
 using kimojio::ChannelError;
 using kimojio::oneshot;
 using namespace std::chrono_literals;
 
 namespace {
-
-template <class T>
-kimojio::Result<T, ChannelError> ok_(T v) {
-    return kimojio::Result<T, ChannelError>(kimojio::Ok{std::move(v)});
-}
-template <class T>
-kimojio::Result<T, ChannelError> err_(ChannelError e) {
-    return kimojio::Result<T, ChannelError>(kimojio::Err{e});
-}
 
 template <class X>
 std::string debug(const X& x) {

@@ -82,6 +82,16 @@ auto run_test(F body, kimojio::Configuration configuration = kimojio::Configurat
     return std::move(*result).value();
 }
 
+// Expected channel results, as Rust's Ok(v) / Err(e) literals in upstream's tests.
+template <class T>
+kimojio::Result<T, kimojio::ChannelError> ok_(T v) {
+    return kimojio::Result<T, kimojio::ChannelError>(kimojio::Ok{std::move(v)});
+}
+template <class T>
+kimojio::Result<T, kimojio::ChannelError> err_(kimojio::ChannelError e) {
+    return kimojio::Result<T, kimojio::ChannelError>(kimojio::Err{e});
+}
+
 // True if the task ended because it was aborted (its handle reports TaskAborted).
 template <class T>
 bool ended_by_abort(const kimojio::Result<T, kimojio::TaskHandleError>& result) {
