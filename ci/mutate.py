@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Mutants of port/, applied to a scratch copy of the tree (never to the tree itself).
 
-Named mutants are the planted bugs: planted-1..3 must fail the Relacy model
+Named mutants are the planted bugs: planted-1..3, 8, 9 must fail the Relacy model
 (ci/planted-bugs), planted-4..7 the fuzz harnesses (ci/mutants). Generated mutants
 (seeded, deterministic) feed the mutation run, which writes MUTATION.md.
 
@@ -50,11 +50,19 @@ NAMED = [
      '',
      'no re-check of pending before sleeping'),
     ('planted-3', FW,
-     '        while ((slot.state.load(sync::memory_order_acquire) & PINS) != 0) {\n'
-     '            sync::yield_now();\n'
-     '        }\n',
-     '',
-     'unregister does not wait for pins'),
+     '        sync::atomic_thread_fence(sync::memory_order_seq_cst);\n'
+     '        if ((bitmap_[w].load(sync::memory_order_relaxed) & bit) != 0) {\n',
+     '        if ((bitmap_[w].load(sync::memory_order_relaxed) & bit) != 0) {\n',
+     'no fence before the already-pending check'),
+    ('planted-8', FW,
+     '        // every waker that found its bit already set stored before its wake().\n'
+     '        sync::atomic_thread_fence(sync::memory_order_seq_cst);\n',
+     '        // every waker that found its bit already set stored before its wake().\n',
+     'no fence after the drain'),
+    ('planted-9', FW,
+     '            slot.queue.store(queue, sync::memory_order_release);\n',
+     '            slot.queue.store(queue, sync::memory_order_relaxed);\n',
+     'registry publishes a new queue relaxed'),
     ('planted-4', 'port/include/kimojio/handle_table.hpp',
      '        std::optional<Index> next_free = free_list_;\n'
      '        free_list_ = index;\n',

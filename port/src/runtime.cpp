@@ -262,10 +262,12 @@ TaskStateCellRef submit_and_complete_io(TaskStateCellRef task_state, bool busy_p
 // runtime.rs:304-318 Runtime::new (part 2 of 2: definition)
 Runtime::Runtime(std::uint8_t thread_index, Configuration configuration)
     : thread_index(thread_index),
-      foreign_wake_queue(std::make_unique<ForeignWakeQueue>()),
+      foreign_wake_queue(nullptr),
+      foreign_wakes_at_start(0),
       blocking_pool(configuration.blocking_threads) {
     // Registry first: it refuses 255 and an index a live runtime already uses.
-    ForeignWakeRegistry::register_(thread_index, foreign_wake_queue.get());
+    foreign_wake_queue = ForeignWakeRegistry::register_(thread_index);
+    foreign_wakes_at_start = ForeignWakeRegistry::wakes(thread_index);
     try {
         set_kimojio_thread_index(thread_index);
         try {
@@ -352,14 +354,17 @@ void drop_all_tasks(TaskStateCellRef task_state) {
 // "Teardown of block_on").
 
 Runtime::~Runtime() {
-    // Close the slot and wait out foreign wakers in flight; only then may the queue
-    // (and its eventfd) go: no write ever reaches a closed or recycled descriptor.
+    // Frees the slot at once: wakers still in flight may reach the queue, which (with
+    // its eventfd) stays for the process, so no write reaches a closed descriptor.
     ForeignWakeRegistry::unregister(thread_index);
-    foreign_wake_queue.reset();
     reset_kimojio_thread_index();
 }
 
-ForeignWakeStats Runtime::foreign_wake_stats() const { return foreign_wake_queue->stats(); }
+ForeignWakeStats Runtime::foreign_wake_stats() const {
+    ForeignWakeStats stats = foreign_wake_queue->stats();
+    stats.foreign_wakes = ForeignWakeRegistry::wakes(thread_index) - foreign_wakes_at_start;
+    return stats;
+}
 
 int Runtime::foreign_wake_eventfd() const { return foreign_wake_queue->eventfd(); }
 

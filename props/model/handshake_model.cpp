@@ -1,14 +1,16 @@
-// Model check of the foreign-wake handshake with Relacy: the pending-set publish, the
-// `sleeping` flag, the eventfd write decision, the drain, and registry pin/unpin
-// against unregister, exactly as kimojio/foreign_wake.hpp writes them (compiled here
-// against Relacy's atomics through props/model/relacy_atomics.hpp).
+// Model check of the foreign-wake handshake with Relacy: the pending-set publish (and the
+// already-pending shortcut with its fence pair), the `sleeping` flag, the eventfd write
+// decision, the drain, and the registry's claim/publish/release, exactly as
+// kimojio/foreign_wake.hpp writes them (compiled here against Relacy's atomics through
+// props/model/relacy_atomics.hpp).
 //
 // Search: Relacy's random scheduler (200,000 iterations per test) and, for the lost-wakeup
 // tests, its context-bound scheduler: every schedule with at most two preemptions.
 // Checked: no lost wakeup (an owner that blocks with a wake pending was signalled), at
-// most one eventfd write per owner sleep, no eventfd write after the descriptor is
-// closed, and every pushed index is drained exactly once or still pending.
-// Built from a copy of the tree with a planted bug (ci/mutate.py planted-1..3) it must
+// most one eventfd write per owner sleep, every pushed index drained exactly once or still
+// pending, a wake of an already-pending task made visible to the poll after it, and a
+// registry queue seen fully built by every waker.
+// Built from a copy of the tree with a planted bug (ci/mutate.py planted-1..3, 8, 9) it must
 // FAIL (see ci/planted-bugs).
 #include <cstdio>
 #include <new>
@@ -20,17 +22,14 @@ namespace {
 using kimojio::BasicForeignWakeQueue;
 using kimojio::BasicForeignWakeRegistry;
 
-// The eventfd as the model sees it: writes are counted; `closed` is a plain variable,
-// so a write that is not ordered after the close is reported by Relacy as a data race.
+// The eventfd as the model sees it: writes are counted (it is never closed).
 struct ModelEventfdState {
     rl::atomic<int> writes;
-    rl::var<bool> closed;
 };
 
 struct ModelEventfd {
     ModelEventfdState* state;
     void write_one() const {
-        RL_ASSERT(!state->closed($));  // never a write to a closed (recyclable) descriptor
         state->writes($).fetch_add(1, rl::mo_relaxed);
     }
 };
@@ -60,7 +59,6 @@ struct lost_wakeup_test : rl::test_suite<lost_wakeup_test<first, second>, 3> {
 
     void before() {
         efd.writes($).store(0, rl::mo_relaxed);
-        efd.closed($) = false;
         queue.make(ModelEventfd{&efd});
         blocked = false;
         for (int& s : seen) s = 0;
@@ -94,34 +92,90 @@ struct lost_wakeup_test : rl::test_suite<lost_wakeup_test<first, second>, 3> {
     }
 };
 
-// Owner announces sleep, then shuts down: unregister, close the eventfd. Two foreign
-// wakers wake through the registry meanwhile. No write may follow the close.
-struct write_after_close_test : rl::test_suite<write_after_close_test, 3> {
+// A wake that finds its task's bit already set returns without an RMW (a fence and a
+// load). The payload is what the waker stored (relaxed) before that wake: the poll that
+// the bit's drain leads to must see it. Waker 1 makes the first wake; waker 2 stores the
+// payload, then wakes the same task.
+struct already_pending_test : rl::test_suite<already_pending_test, 3> {
     ModelEventfdState efd;
     Slot<Queue> queue;
-    Slot<Registry> registry;
+    rl::atomic<int> payload;
+    int last_poll_saw;
+    int polls;
 
     void before() {
         efd.writes($).store(0, rl::mo_relaxed);
-        efd.closed($) = false;
         queue.make(ModelEventfd{&efd});
-        registry.make();
-        RL_ASSERT(registry.get()->try_register(0, queue.get()));
+        payload($).store(0, rl::mo_relaxed);
+        last_poll_saw = -1;
+        polls = 0;
     }
 
     void thread(unsigned index) {
         if (index == 0) {
-            queue.get()->prepare_to_sleep();  // pushers now try to write
-            registry.get()->unregister(0);
-            efd.closed($) = true;  // ~ForeignWakeQueue closes the eventfd
+            for (int turn = 0; turn < 2; ++turn) {
+                if (queue.get()->drain([](std::uint16_t) {}) != 0) {
+                    ++polls;  // the task's poll
+                    last_poll_saw = payload($).load(rl::mo_relaxed);
+                }
+            }
         } else {
-            registry.get()->wake(0, static_cast<std::uint16_t>(index));
+            if (index == 2) payload($).store(1, rl::mo_relaxed);
+            queue.get()->push(7);
         }
     }
 
     void after() {
-        registry.destroy();
+        // Either the last wake is still pending (a poll to come), or the last poll saw it.
+        RL_ASSERT(queue.get()->any_pending() || (polls > 0 && last_poll_saw == 1));
         queue.destroy();
+    }
+};
+
+// Runtimes come and go at one thread index while two foreign wakers wake through the
+// registry: the queue is made once (by the first claim), published so a waker sees it
+// built, reused by the next claim, and teardown waits for nobody.
+struct registry_test : rl::test_suite<registry_test, 3> {
+    ModelEventfdState efd;
+    Slot<Queue> queue;
+    Slot<Registry> registry;
+    rl::var<bool> built;  // what a waker relies on once it sees the queue pointer
+    int made;
+
+    void before() {
+        efd.writes($).store(0, rl::mo_relaxed);
+        built($) = false;
+        made = 0;
+        registry.make();
+    }
+
+    Queue* make_queue() {
+        ++made;
+        built($) = true;
+        return queue.make(ModelEventfd{&efd});
+    }
+
+    void thread(unsigned index) {
+        if (index == 0) {
+            Queue* first = registry.get()->try_claim(0, [this] { return make_queue(); });
+            RL_ASSERT(first != nullptr);
+            RL_ASSERT(registry.get()->try_claim(0, [this] { return make_queue(); }) == nullptr);
+            first->drain([](std::uint16_t) {});
+            registry.get()->release(0);  // ~Runtime: returns at once
+            Queue* second = registry.get()->try_claim(0, [this] { return make_queue(); });
+            RL_ASSERT(second == first);
+            second->reset_for_new_owner();
+        } else if (Queue* q = registry.get()->queue(0)) {
+            RL_ASSERT(built($));
+            q->push(static_cast<std::uint16_t>(index));
+        }
+    }
+
+    void after() {
+        RL_ASSERT(made == 1);
+        RL_ASSERT(efd.writes($).load(rl::mo_relaxed) == 0);  // nobody slept
+        queue.destroy();
+        registry.destroy();
     }
 };
 
@@ -146,13 +200,17 @@ int main() {
     failed += !check<lost_wakeup_test<1, 2>>("no lost wakeup, two pushes to one word", rl::sched_random, 200000);
     failed += !check<lost_wakeup_test<1, 70>>("no lost wakeup, pushes to two words", rl::sched_random, 200000);
     failed += !check<lost_wakeup_test<1, 4097>>("no lost wakeup, pushes to two summary words", rl::sched_random, 200000);
-    // Exhaustive up to two preemptions (Relacy's context-bound scheduler). The close test
-    // stays random: unregister's wait loop makes an exhaustive search unbounded.
+    // Exhaustive up to two preemptions (Relacy's context-bound scheduler).
     failed += !check<lost_wakeup_test<1, 2>>("no lost wakeup, one word, all schedules with <= 2 preemptions",
                                              rl::sched_bound, 0, 2);
     failed += !check<lost_wakeup_test<1, 4097>>("no lost wakeup, two summary words, all schedules with <= 2 preemptions",
                                                 rl::sched_bound, 0, 2);
-    failed += !check<write_after_close_test>("no eventfd write after close", rl::sched_random, 200000);
-    std::printf("%d passed, %d failed\n", 6 - failed, failed);
+    failed += !check<already_pending_test>("a wake of a pending task makes its payload visible", rl::sched_random,
+                                           200000);
+    failed += !check<already_pending_test>(
+        "a wake of a pending task makes its payload visible, all schedules with <= 2 preemptions", rl::sched_bound, 0, 2);
+    failed += !check<registry_test>("registry: queue made once, published built, reused", rl::sched_random, 200000);
+    failed += !check<registry_test>("registry, all schedules with <= 2 preemptions", rl::sched_bound, 0, 2);
+    std::printf("%d passed, %d failed\n", 9 - failed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -21,7 +21,6 @@ using rl::mo_acquire;
 using rl::mo_relaxed;
 using rl::mo_release;
 using rl::mo_seq_cst;
-
-inline void yield_now() { rl::yield(1, $); }
+using rl::atomic_thread_fence;
 
 }  // namespace kimojio::sync

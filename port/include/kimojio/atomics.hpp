@@ -7,7 +7,6 @@
 #include KIMOJIO_ATOMICS_HEADER
 #else
 #include <atomic>
-#include <thread>
 
 namespace kimojio::sync {
 template <class T>
@@ -17,7 +16,6 @@ using std::memory_order_acquire;
 using std::memory_order_relaxed;
 using std::memory_order_release;
 using std::memory_order_seq_cst;
-// Back-off while waiting for foreign wakers to leave a registry slot.
-inline void yield_now() { std::this_thread::yield(); }
+using std::atomic_thread_fence;
 }  // namespace kimojio::sync
 #endif

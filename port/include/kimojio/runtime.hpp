@@ -110,7 +110,8 @@ public:
     // Counters of the foreign-wake path (any thread).
     ForeignWakeStats foreign_wake_stats() const;
 
-    // The eventfd foreign wakes write (diagnostics and tests; closed by ~Runtime).
+    // The eventfd foreign wakes write (diagnostics and tests). Kept for the process and
+    // reused by the next runtime with this thread index.
     int foreign_wake_eventfd() const;
     // ---- End of beyond-upstream members.
 
@@ -123,7 +124,7 @@ public:
     void prepare_task_state(TaskState& task_state) {
         task_state.trace_buffer.thread_idx = thread_index;
         foreign_wake_queue->drain([](std::uint16_t) {});
-        task_state.foreign_wake_queue = foreign_wake_queue.get();
+        task_state.foreign_wake_queue = foreign_wake_queue;
     }
 
     // Runs the given future until completion.
@@ -206,7 +207,10 @@ public:
 
 private:
     std::uint8_t thread_index;
-    std::unique_ptr<ForeignWakeQueue> foreign_wake_queue;
+    // The thread index's pending set: the registry's, kept for the process.
+    ForeignWakeQueue* foreign_wake_queue;
+    // ForeignWakeRegistry::wakes(thread_index) when this runtime started.
+    std::uint64_t foreign_wakes_at_start;
     BusyPoll busy_poll;
     OwnedFd server_pipe;
     OwnedFd client_pipe;
