@@ -11,7 +11,12 @@ rename cannot make the check pass vacuously.
 With --expect-violation the meaning flips: the check passes only if every named
 function DOES contain such an instruction (used to show the checker bites).
 
-Usage: check_atomic_free.py [--objdump OBJDUMP] [--expect-violation] LIB --function NAME...
+With --rmw N each named function must contain exactly N read-modify-writes (`lock`-
+prefixed instructions and `xchg` with memory); fences are allowed (mfence, or GCC's
+`lock or $0,(%rsp)`, which touches only the thread's stack), syscalls and the calls
+above are not. It counts the foreign path's RMWs on any machine.
+
+Usage: check_atomic_free.py [--objdump OBJDUMP] [--expect-violation | --rmw N] LIB --function NAME...
 """
 import argparse
 import re
@@ -39,6 +44,19 @@ def functions(disassembly):
     return blocks
 
 
+# GCC's seq_cst fence: a locked no-op on the thread's own stack (no shared line).
+STACK_FENCE = re.compile(r"\block or[lq]?\s+\$0x0,(-?0x[0-9a-f]+)?\(%rsp\)")
+
+
+def rmws(lines):
+    found = []
+    for line in lines:
+        insn = line.split("\t", 1)[-1]
+        if (re.search(r"\block\b", insn) and not STACK_FENCE.search(insn)) or XCHG_MEM.search(insn):
+            found.append(line.strip())
+    return found
+
+
 def violations(lines):
     found = []
     for line in lines:
@@ -57,6 +75,7 @@ def main():
     parser.add_argument("--function", action="append", required=True)
     parser.add_argument("--objdump", default="objdump")
     parser.add_argument("--expect-violation", action="store_true")
+    parser.add_argument("--rmw", type=int, help="exactly this many RMWs, fences allowed")
     args = parser.parse_args()
 
     out = subprocess.run([args.objdump, "-d", "-r", "-C", "--no-show-raw-insn", args.lib],
@@ -67,6 +86,19 @@ def main():
         if name not in blocks:
             print(f"FAIL {name}: not found in {args.lib} (renamed or inlined away?)")
             failed += 1
+            continue
+        if args.rmw is not None:
+            found = rmws(blocks[name])
+            other = [v for v in violations(blocks[name])
+                     if v not in found and not re.search(r"[mls]fence", v) and not STACK_FENCE.search(v)]
+            if len(found) == args.rmw and not other:
+                passed += 1
+                print(f"ok   {name}: {len(found)} RMW(s), as expected")
+            else:
+                failed += 1
+                print(f"FAIL {name}: expected {args.rmw} RMW(s), found {len(found)}; other atomics/calls: {len(other)}")
+                for line in found + other:
+                    print(f"       {line}")
             continue
         bad = violations(blocks[name])
         ok = bool(bad) if args.expect_violation else not bad

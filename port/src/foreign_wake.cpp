@@ -81,10 +81,15 @@ struct ReturnCountersAtExit {
     return block;
 }
 
+// Out of line: an exiting thread's wakes are rare, and the hot path stays RMW-free.
+[[gnu::noinline]] void count_late_wake(std::uint8_t thread_index) {
+    LATE_WAKES[thread_index].fetch_add(1, std::memory_order_relaxed);
+}
+
 void count_wake(std::uint8_t thread_index) {
     ThreadWakeCounters* block = this_thread_counters;
     if (block == nullptr && (block = take_counters()) == nullptr) {
-        LATE_WAKES[thread_index].fetch_add(1, std::memory_order_relaxed);
+        count_late_wake(thread_index);
         return;
     }
     std::atomic<std::uint64_t>& count = block->by_index[thread_index];

@@ -78,26 +78,28 @@ public:
         const std::size_t w = task_index / 64;
         const std::uint64_t bit = std::uint64_t{1} << (task_index % 64);
         // seq_cst fence, paired with drain()'s: a check that finds the bit set may return,
-        // because the drain that clears it is still to come and its poll then sees what
-        // the caller stored before wake(). Without the fence the load below could pass
-        // the caller's own stores (store buffering) and that poll miss them.
+        // because the drain that clears it is still to come and its poll then sees every
+        // atomic store the caller made before wake(). Without the fence the load below
+        // could pass the caller's own stores (store buffering) and that poll miss them.
+        // Such a wake synchronizes with nothing, so plain data must be published by the
+        // caller's own release/acquire (every kimojio::sync primitive does).
         sync::atomic_thread_fence(sync::memory_order_seq_cst);
         if ((bitmap_[w].load(sync::memory_order_relaxed) & bit) != 0) {
             return;
         }
+        push_first_wake(w, bit);
+    }
+
+    // Any thread: push()'s path for a bit not yet set. Out of line (as is the rest of the
+    // path below) so the disassembly check counts its RMWs: exactly one here.
+    [[gnu::noinline]] void push_first_wake(std::size_t w, std::uint64_t bit) {
         // seq_cst: the store half of the Dekker pair with prepare_to_sleep.
         if (bitmap_[w].fetch_or(bit, sync::memory_order_seq_cst) != 0) {
             // Not the word's first bit: its first pusher publishes the word and checks
             // `sleeping` after its own stores.
             return;
         }
-        publish_word(w);
-        if (sleeping_.load(sync::memory_order_seq_cst) && sleeping_.exchange(false, sync::memory_order_seq_cst)) {
-            // This call flipped true -> false: the owner is (about to be) blocked and
-            // nobody else will write. The read armed in the ring takes the counter.
-            eventfd_.write_one();
-            eventfd_writes_.fetch_add(1, sync::memory_order_relaxed);
-        }
+        publish_and_signal(w);
     }
 
     // Owner thread. Calls f(task_index) for every pending index, ascending, and clears
@@ -204,6 +206,18 @@ private:
         const std::uint64_t top_bit = std::uint64_t{1} << s;
         if ((top_.load(sync::memory_order_seq_cst) & top_bit) == 0) {
             top_.fetch_or(top_bit, sync::memory_order_seq_cst);
+        }
+    }
+
+    // Any thread, after setting the first bit of word w: publish it, then write the
+    // eventfd if the owner announced a sleep and this call is the one that flips it.
+    [[gnu::noinline]] void publish_and_signal(std::size_t w) {
+        publish_word(w);
+        if (sleeping_.load(sync::memory_order_seq_cst) && sleeping_.exchange(false, sync::memory_order_seq_cst)) {
+            // This call flipped true -> false: the owner is (about to be) blocked and
+            // nobody else will write. The read armed in the ring takes the counter.
+            eventfd_.write_one();
+            eventfd_writes_.fetch_add(1, sync::memory_order_relaxed);
         }
     }
 
