@@ -35,64 +35,67 @@ int new_eventfd() {
 
 BasicForeignWakeRegistry<ForeignWakeQueue, NO_THREAD_INDEX> REGISTRY;
 
-// Foreign wakes made by one thread, per target thread index. Only the thread holding a
-// block writes it (a relaxed load and store: no RMW, and the line is its own); wakes()
-// sums every block ever made. A block is never freed: an exiting thread hands it to the
-// next new thread, which counts on from its value (ordered by COUNTERS_MUTEX).
+// Foreign wakes made by one thread, per target thread index, in that thread's own TLS
+// (no allocation). Only that thread writes it (a relaxed load and store: no RMW, and the
+// line is its own); wakes() reads every linked block under COUNTERS_MUTEX. At thread
+// exit the counts move to RETIRED_WAKES and the block leaves the list.
 struct ThreadWakeCounters {
     std::array<std::atomic<std::uint64_t>, NO_THREAD_INDEX> by_index{};
-    ThreadWakeCounters* next = nullptr;  // in ALL_COUNTERS, under COUNTERS_MUTEX
-    bool in_use = false;                 // under COUNTERS_MUTEX
+    ThreadWakeCounters* next = nullptr;  // under COUNTERS_MUTEX
+    ThreadWakeCounters* prev = nullptr;  // under COUNTERS_MUTEX
+    bool linked = false;                 // this thread only
+    bool exited = false;                 // this thread only
 };
 
 constinit std::mutex COUNTERS_MUTEX;
-constinit ThreadWakeCounters* ALL_COUNTERS = nullptr;
-// Wakes made by a thread after its block went back (thread_local destructors that wake).
-constinit std::array<std::atomic<std::uint64_t>, NO_THREAD_INDEX> LATE_WAKES{};
+constinit ThreadWakeCounters* LIVE_COUNTERS = nullptr;
+// Counts of exited threads, and wakes a thread made after its block left the list
+// (from thread_local destructors that run later).
+constinit std::array<std::atomic<std::uint64_t>, NO_THREAD_INDEX> RETIRED_WAKES{};
 
-thread_local ThreadWakeCounters* this_thread_counters = nullptr;
-thread_local bool this_thread_exited = false;
+// Trivially constructed and destroyed: no TLS init call on the hot path, and valid
+// until the thread's end, after every thread_local destructor.
+constinit thread_local ThreadWakeCounters THIS_THREAD_WAKES;
 
-struct ReturnCountersAtExit {
-    ~ReturnCountersAtExit() {
+struct UnlinkCountersAtExit {
+    ~UnlinkCountersAtExit() {
+        ThreadWakeCounters& block = THIS_THREAD_WAKES;
         std::lock_guard lock(COUNTERS_MUTEX);
-        this_thread_counters->in_use = false;
-        this_thread_counters = nullptr;
-        this_thread_exited = true;
+        for (std::size_t i = 0; i < block.by_index.size(); ++i) {
+            RETIRED_WAKES[i].fetch_add(block.by_index[i].load(std::memory_order_relaxed), std::memory_order_relaxed);
+        }
+        (block.prev != nullptr ? block.prev->next : LIVE_COUNTERS) = block.next;
+        if (block.next != nullptr) block.next->prev = block.prev;
+        block.linked = false;
+        block.exited = true;
     }
 };
 
-// The calling thread's block, taken on its first foreign wake; nullptr once it exits.
-[[gnu::noinline]] ThreadWakeCounters* take_counters() {
-    if (this_thread_exited) {
-        return nullptr;
+// Out of line: a thread's first foreign wake, and wakes after its exit began.
+[[gnu::noinline]] void count_wake_slow(std::uint8_t thread_index) {
+    ThreadWakeCounters& block = THIS_THREAD_WAKES;
+    if (block.exited) {
+        RETIRED_WAKES[thread_index].fetch_add(1, std::memory_order_relaxed);
+        return;
     }
-    thread_local ReturnCountersAtExit return_at_exit;
-    std::lock_guard lock(COUNTERS_MUTEX);
-    ThreadWakeCounters* block = ALL_COUNTERS;
-    while (block != nullptr && block->in_use) block = block->next;
-    if (block == nullptr) {
-        block = new ThreadWakeCounters();
-        block->next = ALL_COUNTERS;
-        ALL_COUNTERS = block;
+    thread_local UnlinkCountersAtExit unlink_at_exit;  // its destructor runs at thread exit
+    {
+        std::lock_guard lock(COUNTERS_MUTEX);
+        block.next = LIVE_COUNTERS;
+        if (block.next != nullptr) block.next->prev = &block;
+        LIVE_COUNTERS = &block;
     }
-    block->in_use = true;
-    this_thread_counters = block;
-    return block;
-}
-
-// Out of line: an exiting thread's wakes are rare, and the hot path stays RMW-free.
-[[gnu::noinline]] void count_late_wake(std::uint8_t thread_index) {
-    LATE_WAKES[thread_index].fetch_add(1, std::memory_order_relaxed);
+    block.linked = true;
+    block.by_index[thread_index].store(1, std::memory_order_relaxed);
 }
 
 void count_wake(std::uint8_t thread_index) {
-    ThreadWakeCounters* block = this_thread_counters;
-    if (block == nullptr && (block = take_counters()) == nullptr) {
-        count_late_wake(thread_index);
+    ThreadWakeCounters& block = THIS_THREAD_WAKES;
+    if (!block.linked) {
+        count_wake_slow(thread_index);
         return;
     }
-    std::atomic<std::uint64_t>& count = block->by_index[thread_index];
+    std::atomic<std::uint64_t>& count = block.by_index[thread_index];
     count.store(count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 }  // namespace
@@ -132,8 +135,8 @@ std::uint64_t ForeignWakeRegistry::wakes(std::uint8_t thread_index) {
         return 0;
     }
     std::lock_guard lock(COUNTERS_MUTEX);
-    std::uint64_t total = LATE_WAKES[thread_index].load(std::memory_order_relaxed);
-    for (ThreadWakeCounters* c = ALL_COUNTERS; c != nullptr; c = c->next) {
+    std::uint64_t total = RETIRED_WAKES[thread_index].load(std::memory_order_relaxed);
+    for (ThreadWakeCounters* c = LIVE_COUNTERS; c != nullptr; c = c->next) {
         total += c->by_index[thread_index].load(std::memory_order_relaxed);
     }
     return total;
