@@ -7,8 +7,10 @@
 //  - after the task ended, a wake is a no-op; if a new task reuses its index, that task
 //    is polled once more than it asked for (a spurious wake, which the Waker contract
 //    allows: a correct future answers Pending again);
-//  - after the runtime ended, a wake is a no-op that never touches its eventfd (the
-//    registry slot is closed before the descriptor is, see foreign_wake.hpp).
+//  - after the runtime ended, a wake writes no descriptor: it marks a bit in the index's
+//    pending set (kept for the process), which the next runtime with that index drops;
+//  - atomic stores made before wake() are visible to the poll it causes; plain data
+//    needs the caller's own release/acquire (see foreign_wake.hpp).
 #pragma once
 
 #include "kimojio/std_task.hpp"

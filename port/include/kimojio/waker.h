@@ -3,8 +3,9 @@
  * The waker is one word, (thread index << 16) | task index: no allocation and no
  * reference count, so clone returns the same word and drop does nothing. Any thread may
  * call these functions at any time. A wake after the task ended is a no-op (a task that
- * reused the index gets one spurious poll); after its runtime ended, a no-op that never
- * touches a closed descriptor. A Rust std::task::Waker over these four functions is in
+ * reused the index gets one spurious poll); after its runtime ended, it writes no
+ * descriptor (the index's pending set and eventfd are kept for the process). A Rust
+ * std::task::Waker over these four functions is in
  * examples/tokio_interop/src/kimojio_waker.rs.
  *
  * C++: kimojio::waker_data(waker) gives the word of a kimojio Waker
