@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kimojio/async_lock.hpp"
+#include "kimojio/combinators.hpp"
 #include "kimojio/kimojio.hpp"
 #include "test_support.hpp"
 
@@ -147,6 +148,35 @@ Async<void> async_lock_aborted_waiter() {
     CHECK(*(co_await l->lock()).value() == 10);
 }
 TEST_CASE("async_lock_aborted_waiter") { run_test(async_lock_aborted_waiter()); }
+
+// A lock() that loses a when_any to an event set in the same turn as the unlock.
+Async<int> lock_or_event(std::shared_ptr<AsyncLock<int>> l, std::shared_ptr<AsyncEvent> go) {
+    auto winner = co_await kimojio::when_any(go->wait(), l->lock());
+    co_return static_cast<int>(winner.index());
+}
+
+// C++ only (fix; upstream loses the wake): a waiter woken by the unlock and then dropped
+// before its next poll passes the wake on, so the next waiter gets the free lock.
+Async<void> async_lock_woken_waiter_dropped() {
+    auto l = std::make_shared<AsyncLock<int>>(0);
+    auto go = std::make_shared<AsyncEvent>();
+    auto guard = (co_await l->lock()).value();
+    auto dropping = kimojio::spawn_task(lock_or_event(l, go));
+    co_await kimojio::yield_io();  // first in the lock's wait list
+    auto waiter = kimojio::spawn_task(lock_and_add(l, 10));
+    co_await kimojio::yield_io();
+    { auto drop = std::move(guard); }  // set_wake_one: wakes `dropping`
+    go->set();                          // ... whose when_any then drops its lock wait
+    CHECK((co_await dropping).value() == 0);
+    for (int i = 0; i < 10 && !waiter.is_complete(); ++i) co_await kimojio::yield_io();
+    CHECK(waiter.is_complete());
+    if (!waiter.is_complete()) {
+        auto unstick = l->try_lock();  // its drop wakes the stranded waiter, so the test ends
+    }
+    (co_await waiter).value();
+    CHECK(*(co_await l->lock()).value() == 10);
+}
+TEST_CASE("async_lock_woken_waiter_dropped") { run_test(async_lock_woken_waiter_dropped()); }
 
 Async<kimojio::Result<void, kimojio::CanceledError>> lock_in_scope(std::shared_ptr<AsyncLock<int>> l) {
     auto locked = co_await l->lock();

@@ -184,7 +184,15 @@ public:
     // async_event.rs:493-499 WaitFuture::drop
     ~WaitFuture() {
         if (wait_data_ && source_) {
-            source_->unregister(*wait_data_);
+            // Fix (upstream only unregisters): a wait that a wake took off the list and
+            // that is dropped before its next poll would swallow that wake (a set_wake_one
+            // of a lock or semaphore), leaving the others asleep on a complete source.
+            // Pass it on; woken waiters that lose re-check and wait again.
+            if (!(*wait_data_)->link.is_linked() && source_->is_complete()) {
+                source_->wake_all();
+            } else {
+                source_->unregister(*wait_data_);
+            }
         }
     }
 
