@@ -351,7 +351,7 @@ private:
         Worker& worker = workers_[w];
         if (!worker.runtime) return;
         thread(w).run([&] {
-            kimojio::drop_all_tasks(kimojio::TaskState::get());
+            kimojio::reset_task_state(kimojio::TaskState::get());  // keeps the thread's rings
             worker.runtime.reset();
         });
         oracle_world_stop(world(), worker.index);

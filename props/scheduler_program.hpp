@@ -191,7 +191,7 @@ struct Scripted {
 // Runs `p` through both; returns a description of the first difference, if any.
 inline std::optional<std::string> run(const Program& p) {
     using kimojio::TaskState;
-    kimojio::drop_all_tasks(TaskState::get());  // a fresh TaskState, even after a failed run
+    kimojio::reset_task_state(TaskState::get());  // a fresh TaskState (same rings), even after a failed run
     std::vector<Event> port_trace;
     std::vector<kimojio::Waker> held;  // an Rc waker per spawned task, in spawn order
     Script port_script{&p.steps, &held};
@@ -273,7 +273,7 @@ inline std::optional<std::string> run(const Program& p) {
         for (const auto& joins : port_script.joins) {
             if (auto live = joins.lock()) live->clear();  // drops the waits: no Rc cycle is left
         }
-        kimojio::drop_all_tasks(TaskState::get());
+        kimojio::reset_task_state(TaskState::get());
     }
     return difference;
 }

@@ -10,11 +10,14 @@
 // runtime thread and mapped again for another's new ring, is annotated with
 // __tsan_release / __tsan_acquire in port/src/task.cpp (Ring).
 //
-// Usage: stress [seconds] (default 3)
+// Usage: stress [seconds] (default 3), or stress --cycles N: until N runtime teardowns
+// (ctest label props-deep, under the tsan preset).
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <random>
 #include <thread>
 #include <vector>
@@ -106,14 +109,24 @@ void foreign_thread(unsigned seed) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    double seconds = argc > 1 ? std::atof(argv[1]) : 3.0;
+    // --cycles N bounds the run by teardowns, not time: a slow (TSan, shared) machine
+    // still does them all.
+    bool by_cycles = argc > 2 && std::strcmp(argv[1], "--cycles") == 0;
+    std::uint64_t want_cycles = by_cycles ? std::strtoull(argv[2], nullptr, 10) : 0;
+    double seconds = by_cycles ? 0 : argc > 1 ? std::atof(argv[1]) : 3.0;
+    auto start = std::chrono::steady_clock::now();
     std::vector<std::thread> threads;
     for (int r = 0; r < RUNTIMES; ++r) threads.emplace_back(runtime_thread, r);
     for (int f = 0; f < FOREIGN; ++f) threads.emplace_back(foreign_thread, 1000u + f);
-    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    if (by_cycles) {
+        while (cycles.load() < want_cycles) std::this_thread::sleep_for(10ms);
+    } else {
+        std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    }
     stop.store(true);
     for (auto& t : threads) t.join();
-    bool ok = cycles.load() >= RUNTIMES && foreign_ops.load() > 0;
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    bool ok = cycles.load() >= std::max<std::uint64_t>(RUNTIMES, want_cycles) && foreign_ops.load() > 0;
     std::printf("stress: %llu runtime cycles, %llu foreign wake operations in %.1f s\n",
                 static_cast<unsigned long long>(cycles.load()), static_cast<unsigned long long>(foreign_ops.load()),
                 seconds);

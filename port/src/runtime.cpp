@@ -295,10 +295,12 @@ RuntimeHandle Runtime::get_handle() const { return RuntimeHandle(client_pipe.try
 // Beyond upstream (defined in the marked section at the end).
 namespace {
 TaskStateCellRef cancel_and_reap_in_flight_io(TaskStateCellRef task_state, bool iopoll);
+TaskState fresh_task_state(TaskState& old, bool keep_rings);
 }  // namespace
 
-// runtime.rs:328-411 Runtime::block_on (part 5 of 5: drop_all_tasks, the teardown)
-void drop_all_tasks(TaskStateCellRef task_state) {
+// drop_all_tasks (keep_rings false) and reset_task_state (true).
+// runtime.rs:328-411 Runtime::block_on (part 5 of 6: teardown)
+static void teardown(TaskStateCellRef task_state, bool keep_rings) {
     try {
         // Drop tasks until no task is left referenced by the TaskState: dropping one
         // may wake others, and reaping canceled I/O wakes the tasks that waited on it.
@@ -334,7 +336,7 @@ void drop_all_tasks(TaskStateCellRef task_state) {
         // Like Rust's mem::take: the next block_on on this thread starts from a fresh
         // TaskState, and the old one (trace configuration included) is destroyed with no
         // borrow held, as Rust drops task_state before old_state.
-        TaskState old_state;
+        TaskState old_state = fresh_task_state(*task_state, keep_rings);
         std::swap(*task_state, old_state);
         std::move(task_state).into_inner();
     } catch (...) {
@@ -347,6 +349,9 @@ void drop_all_tasks(TaskStateCellRef task_state) {
         throw;
     }
 }
+
+// runtime.rs:328-411 Runtime::block_on (part 6 of 6: drop_all_tasks, the teardown)
+void drop_all_tasks(TaskStateCellRef task_state) { teardown(std::move(task_state), false); }
 
 // ==== Beyond upstream: no Rust counterpart below this line ====
 // The foreign-wake path (Phase 2, see foreign_wake.hpp), Runtime's destructor and
@@ -391,6 +396,8 @@ TaskStateCellRef drain_foreign_wakes(TaskStateCellRef task_state) {
     return task_state;
 }
 
+void reset_task_state(TaskStateCellRef task_state) { teardown(std::move(task_state), true); }
+
 namespace {
 // Cancels every operation still in flight on one ring and reaps the completions, so
 // no Completion (and no task its waker holds) is left owned by the kernel.
@@ -426,6 +433,19 @@ TaskStateCellRef cancel_and_reap_in_flight_io(TaskStateCellRef task_state, bool 
                      static_cast<unsigned long long>(in_flight()));
     }
     return task_state;
+}
+
+// The TaskState the teardown leaves behind: a new one, or (reset_task_state) a new one
+// around the old rings when nothing is in flight on them. Reaping emptied their queues
+// and the loop dropped every task, so the result is a fresh TaskState in all but the
+// rings' identity.
+TaskState fresh_task_state(TaskState& old, bool keep_rings) {
+    // (needs_enter is always true on the IOPOLL ring: its CQEs are only found by entering.)
+    if (!keep_rings || old.stats.in_flight_io != 0 || old.stats.in_flight_io_poll != 0 || old.ring.needs_enter() ||
+        old.ring.get_completion_count() != 0 || old.ring_poll.get_completion_count() != 0) {
+        return TaskState();
+    }
+    return TaskState(std::move(old.ring), std::move(old.ring_poll), std::move(old.probe));
 }
 }  // namespace
 

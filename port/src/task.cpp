@@ -252,6 +252,13 @@ TaskState::TaskState() : thread_id(std::this_thread::get_id()), ring(false), rin
     probe = ring.register_probe();
 }
 
+// Every other member has its default initializer, as in TaskState(): keep it so.
+TaskState::TaskState(Ring ring, Ring ring_poll, Probe probe)
+    : thread_id(std::this_thread::get_id()),
+      ring(std::move(ring)),
+      ring_poll(std::move(ring_poll)),
+      probe(std::move(probe)) {}
+
 // task.rs:457-522 TaskState (part 2 of 3: TaskState::TaskState)
 TaskState::TaskState(TaskState&&) noexcept = default;
 TaskState& TaskState::operator=(TaskState&&) noexcept = default;

@@ -56,12 +56,18 @@ TaskStateCellRef drain_foreign_wakes(TaskStateCellRef task_state);
 
 // Adapted teardown of block_on (Rust: mem::take of the TaskState). See PORTING.md "teardown".
 // Throws what teardown throws (Rust propagates the panic), with no borrow held.
-// runtime.rs:328-411 Runtime::block_on (part 4 of 5: drop_all_tasks, the teardown, declaration)
+// runtime.rs:328-411 Runtime::block_on (part 4 of 6: drop_all_tasks, the teardown, declaration)
 void drop_all_tasks(TaskStateCellRef task_state);
+
+// Not in Rust: drop_all_tasks, except that the fresh TaskState keeps this one's two rings
+// (and probe) instead of setting up new ones, unless I/O could not be reaped from them.
+// For code that reuses a thread across many short runs (the fuzz harnesses). Owner
+// thread, no borrow held elsewhere.
+void reset_task_state(TaskStateCellRef task_state);
 
 // The main future of block_on with the scope guard of the Rust async block: when
 // it completes or is dropped, the runtime server task is told to shut down.
-// runtime.rs:328-411 Runtime::block_on (part 3 of 5: MainFuture)
+// runtime.rs:328-411 Runtime::block_on (part 3 of 6: MainFuture)
 template <Future Fut>
 class MainFuture {
 public:
@@ -120,7 +126,7 @@ public:
     // point reads; foreign wakes queued earlier are dropped (their tasks are gone).
     // block_on calls it first; code that drives the loop one step at a time (the fuzz
     // harnesses) calls it once. Owner thread.
-    // runtime.rs:328-411 Runtime::block_on (part 2 of 5: prepare_task_state)
+    // runtime.rs:328-411 Runtime::block_on (part 2 of 6: prepare_task_state)
     void prepare_task_state(TaskState& task_state) {
         task_state.trace_buffer.thread_idx = thread_index;
         foreign_wake_queue->drain([](std::uint16_t) {});
@@ -131,7 +137,7 @@ public:
     // Returns nullopt if shutdown_loop() is called.
     // Returns Err(exception) if the future throws.
     // Returns Ok(output) if the future completes successfully.
-    // runtime.rs:328-411 Runtime::block_on (part 1 of 5: the loop)
+    // runtime.rs:328-411 Runtime::block_on (part 1 of 6: the loop)
     template <Future Fut>
     std::optional<Result<non_void_t<future_output_t<Fut>>, std::exception_ptr>> block_on(Fut main) {
         using Output = non_void_t<future_output_t<Fut>>;

@@ -415,6 +415,9 @@ public:
     // task.rs:529-556 TaskState::new (part 1 of 2: declaration)
     // task.rs:879-883 TaskState::default (part 1 of 2: declaration)
     TaskState();
+    // Not in Rust: a fresh TaskState around rings already set up and idle (no SQE queued,
+    // nothing in flight, no CQE); reset_task_state (runtime.hpp) passes a thread's own.
+    TaskState(Ring ring, Ring ring_poll, Probe probe);
     TaskState(TaskState&&) noexcept;
     TaskState& operator=(TaskState&&) noexcept;
     ~TaskState();
