@@ -405,7 +405,12 @@ rows = [
     ('`WaitFuture::poll`', 'async_event.rs:423-483', h(AE, r'Poll<Result<Source, CanceledError>> poll\(Context& cx\)', after=wf_after), A,
      'panic!("Task aborted") -> throws kimojio::TaskAborted; other panic -> kimojio::Panic'),
     ('`WaitFuture::is_terminated`', 'async_event.rs:487-489', h(AE, r'bool is_terminated\(\) const', after=wf_after), P, ''),
-    ('`WaitFuture::drop`', 'async_event.rs:493-499', h(AE, r'~WaitFuture\(\)'), P, 'C++: WaitFuture (destructor)'),
+    ('`WaitFuture::drop`', 'async_event.rs:493-499', h(AE, r'~WaitFuture\(\)'), A,
+     'Fix: a wait that a wake already took off the list (not linked) and whose source is complete calls '
+     '`wake_all` instead of `unregister`, so the wake it swallowed (a lock or semaphore `set_wake_one`) reaches '
+     'the other waiters; in Rust a waiter woken and then dropped before its next poll (a lost select) leaves '
+     'them asleep on a free lock (C++-only test `async_lock_woken_waiter_dropped` fails without it); '
+     'C++: WaitFuture (destructor)'),
     test_row('async_event.rs', 'event_test_set_reset', '517-525', AET, extra=t(AET, r'^Async<void> event_test_set_reset_body\(\)'), status=A,
              notes='`run_test` -> a Runtime in the TEST_CASE; C++: event_test_set_reset_body'),
     test_row('async_event.rs', 'event_test_wait', '528-551', AET, extra=t(AET, r'^Async<void> event_test_wait_body\(\)'), status=A,
