@@ -607,6 +607,16 @@ rows = [
 ]
 lean.append(('operations.rs', 'port/include/kimojio/operations.hpp, port/src/operations.cpp (only the functions present there).', rows))
 
+IOH = 'io_type.hpp'
+rows = [
+    ('`IOType`', 'io_type.rs:10-37', h(IOH, r'^enum class IOType'), P, 'all 26 variants, in Rust order'),
+    ('`IOType::fmt`', 'io_type.rs:40-69', h(IOH, r'^constexpr const char\* to_string\(IOType'), A,
+     '`Display` -> `to_string(IOType)` returning the same names (also used in I/O error messages); C++: to_string'),
+    test_row('io_type.rs', 'test_io_type_display', '75-105', 'test_new_user.cpp', status=A,
+             notes='`format!("{}", ..)` -> `to_string(..)`'),
+]
+lean.append(('io_type.rs', 'port/include/kimojio/io_type.hpp.', rows))
+
 
 # ================================================================ render
 # ================================================================ further modules (issue 13, part 1)

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <thread>
 
 #include "kimojio/async_event.hpp"
@@ -204,13 +205,28 @@ private:
     WaitFuture<TaskSource> wait_;
 };
 
+// ---- Beyond upstream (no Rust counterpart): spawn_task's error outside a runtime.
+// Thrown by spawn_task (and spawn) when no Runtime is running block_on on this thread.
+class NotInRuntime : public std::runtime_error {
+public:
+    NotInRuntime()
+        : std::runtime_error(
+              "kimojio::spawn_task called while no kimojio::Runtime is running block_on on this thread: "
+              "spawn from a task (the future given to block_on, or one it spawned)") {}
+};
+// ---- End of spawn_task's error.
+
 // spawn_task creates a new task that will poll the provided future to completion.
-// Throws std::runtime_error when 65,535 tasks are already live on this thread.
+// Throws NotInRuntime outside Runtime::block_on (Rust would queue the task for the next
+// Runtime on the thread), std::runtime_error when 65,535 tasks are already live.
 // operations.rs:1248-1259 spawn_task
 template <Future Fut>
 TaskHandle<future_output_t<Fut>> spawn_task(Fut future) {
-    // propagate current activity id to next task by default
     TaskStateCellRef task_state = TaskState::get();
+    if (task_state->foreign_wake_queue == nullptr) {
+        throw NotInRuntime();  // not in Rust: see PORTING.md "spawn outside a runtime"
+    }
+    // propagate current activity id to next task by default
     Uuid activity_id = task_state->get_current_activity_id();
     Uuid tenant_id = task_state->get_current_tenant_id();
 
@@ -218,8 +234,9 @@ TaskHandle<future_output_t<Fut>> spawn_task(Fut future) {
     return TaskHandle<future_output_t<Fut>>(std::move(task));
 }
 
-// Inform the event loop it should make an immediate shutdown. Runtime::block_on()
-// returns nullopt instead of the result once the current iteration ends.
+// Inform the event loop it should make an immediate shutdown: it stops once the current
+// iteration ends and the tasks left are dropped. Runtime::block_on() returns nullopt
+// if the main task had not returned by then, else the main task's result.
 // operations.rs:1357-1360 shutdown_loop (part 1 of 2: declaration)
 void shutdown_loop();
 
