@@ -538,14 +538,55 @@ lean.append(('runtime_handle.rs', 'port/include/kimojio/runtime_handle.hpp, port
 
 OH, OC = 'operations.hpp', 'operations.cpp'
 OT = 'test_operations.cpp'
-rows = [
+OFC = 'operations_fs.cpp'
+OFT = 'test_operations_fs.cpp'
+PATH_NOTE = '`&CStr` -> `std::string_view`, copied and owned by the Completion (`completion_resources::Box`), so dropping the future does not wait; an embedded NUL throws `std::invalid_argument`'
+fs_rows = [
+    ('`open`', 'operations.rs:86-97', j(h(OH, r'^OwnedFdFuture open\('), s(OFC, r'^OwnedFdFuture open\(')), A,
+     PATH_NOTE + '; `OFlags` / `Mode` -> `int` / `mode_t` (libc constants)'),
+    ('`link`', 'operations.rs:105-113', j(h(OH, r'^UnitFuture link\('), s(OFC, r'^UnitFuture link\(')), A, PATH_NOTE),
+    ('`symlink`', 'operations.rs:121-129', j(h(OH, r'^UnitFuture symlink\('), s(OFC, r'^UnitFuture symlink\(')), A, PATH_NOTE),
+    ('`mkdir`', 'operations.rs:137-147', j(h(OH, r'^UnitFuture mkdir\('), s(OFC, r'^UnitFuture mkdir\(')), A, PATH_NOTE + '; `Mode` -> `mode_t`'),
+    ('`rmdir`', 'operations.rs:155-165', j(h(OH, r'^UnitFuture rmdir\('), s(OFC, r'^UnitFuture rmdir\(')), A, PATH_NOTE),
+    ('`stat`', 'operations.rs:173-177', j(h(OH, r'^Async<Result<struct statx, Errno>> stat\('), s(OFC, r'^Async<Result<struct statx, Errno>> stat\(')), A,
+     '`async fn` -> returns an `Async` coroutine owning the checked path copy and the `struct statx` (`MaybeUninit<Statx>` -> zero-initialized `struct statx`); borrowed by `stat_internal`, so dropping it waits as in Rust'),
+    ('`stat_internal`', 'operations.rs:179-187', s(OFC, r'^UnitFuture stat_internal\('), A, '`&CStr` -> `const char*` (the coroutine\'s checked copy); mask 0 as rustix_uring\'s default'),
+    ('`fstat`', 'operations.rs:196-200', j(h(OH, r'^Async<Result<struct statx, Errno>> fstat\('), s(OFC, r'^Async<Result<struct statx, Errno>> fstat\(')), A,
+     '`async fn` -> `Async` coroutine; ' + '`&impl AsFd` -> `BorrowedFd`'),
+    ('`fstat_internal`', 'operations.rs:204-211', s(OFC, r'^UnitFuture fstat_internal\('), A, 'traces and names the fd (Rust passes -1)'),
+    ('`unlink`', 'operations.rs:219-227', j(h(OH, r'^UnitFuture unlink\('), s(OFC, r'^UnitFuture unlink\(')), A, PATH_NOTE),
+    ('`rename`', 'operations.rs:235-243', j(h(OH, r'^UnitFuture rename\('), s(OFC, r'^UnitFuture rename\(')), A, PATH_NOTE),
+    ('`fadvise`', 'operations.rs:251-261', j(h(OH, r'^UnitFuture fadvise\('), s(OFC, r'^UnitFuture fadvise\(')), A, '`&impl AsFd` -> `BorrowedFd`' + '; `Advice` -> `int` (POSIX_FADV_*); `len as u32` kept'),
+    ('`madvise`', 'operations.rs:269-276', j(h(OH, r'^UnitFuture madvise\('), s(OFC, r'^UnitFuture madvise\(')), A, '`*const c_void` -> `const void*`; `Advice` -> `int` (MADV_*); `len as u32` kept'),
+    ('`fallocate`', 'operations.rs:285-296', j(h(OH, r'^UnitFuture fallocate\('), s(OFC, r'^UnitFuture fallocate\(')), A, '`&impl AsFd` -> `BorrowedFd`'),
+]
+fs_rows_2 = [
+    ('`fsync`', 'operations.rs:372-375', j(h(OH, r'^UnitFuture fsync\('), s(OFC, r'^UnitFuture fsync\(')), A, '`&impl AsFd` -> `BorrowedFd`'),
+    ('`sync_file_range`', 'operations.rs:384-394', j(h(OH, r'^UnitFuture sync_file_range\('), s(OFC, r'^UnitFuture sync_file_range\(')), A, '`&impl AsFd` -> `BorrowedFd`'),
+    ('`writev`', 'operations.rs:546-552', j(h(OH, r'^ErrnoOrFuture<UsizeFuture> writev\('), s(OC, r'^ErrnoOrFuture<UsizeFuture> writev\(')), A,
+     '`&[IoSlice]` -> `std::span<const iovec>`; `Option<u64>` -> `std::optional<std::uint64_t>`'),
+    ('`writev_with_deadline`', 'operations.rs:560-581', j(h(OH, r'^ErrnoOrFuture<UsizeFuture> writev_with_deadline\('), s(OC, r'^ErrnoOrFuture<UsizeFuture> writev_with_deadline\(')), A,
+     '`Instant` -> `std::chrono::steady_clock::time_point`; the TIMEDOUT error names the operation and fd'),
+    ('`writev_with_timeout`', 'operations.rs:589-606', j(h(OH, r'^UsizeFuture writev_with_timeout\('), s(OC, r'^UsizeFuture writev_with_timeout\(')), A,
+     '`&[IoSlice]` -> `std::span<const iovec>`'),
+]
+rows = fs_rows + fs_rows_2 + [
     ('`write`', 'operations.rs:614-616', j(h(OH, r'^UsizeFuture write\('), s(OC, r'^UsizeFuture write\(')), A,
      'returns `UsizeFuture` directly (Rust: `ErrnoOrFuture` via `write_with_deadline`, not ported)'),
+    ('`write_with_deadline`', 'operations.rs:624-644', j(h(OH, r'^ErrnoOrFuture<UsizeFuture> write_with_deadline\('), s(OC, r'^ErrnoOrFuture<UsizeFuture> write_with_deadline\(')), A,
+     '`Instant` -> `std::chrono::steady_clock::time_point`; the TIMEDOUT error names the operation and fd'),
     ('`write_with_timeout`', 'operations.rs:652-666', j(h(OH, r'^UsizeFuture write_with_timeout\('), s(OC, r'^UsizeFuture write_with_timeout\(')), A,
      '`&impl AsFd` -> `BorrowedFd`; `&[u8]` -> `std::span<const char>`; `Duration` -> `std::chrono::nanoseconds`'),
+    ('`pwrite_polled`', 'operations.rs:772-789', j(h(OH, r'^UsizeFuture pwrite_polled\('), s(OC, r'^UsizeFuture pwrite_polled\(')), A, '`impl AsFd` -> `BorrowedFd`; `&[u8]` -> `std::span<const char>`'),
+    ('`pwrite`', 'operations.rs:800-802', j(h(OH, r'^UsizeFuture pwrite\('), s(OC, r'^UsizeFuture pwrite\(')), A, '`&impl AsFd` -> `BorrowedFd`'),
+    ('`readv`', 'operations.rs:811-821', j(h(OH, r'^UsizeFuture readv\('), s(OC, r'^UsizeFuture readv\(')), A, '`&[iovec]` -> `std::span<const iovec>`'),
     ('`read`', 'operations.rs:829-831', j(h(OH, r'^UsizeFuture read\('), s(OC, r'^UsizeFuture read\(')), P, ''),
+    ('`read_with_deadline`', 'operations.rs:839-859', j(h(OH, r'^ErrnoOrFuture<UsizeFuture> read_with_deadline\('), s(OC, r'^ErrnoOrFuture<UsizeFuture> read_with_deadline\(')), A,
+     '`Instant` -> `std::chrono::steady_clock::time_point`; the TIMEDOUT error names the operation and fd'),
     ('`read_with_timeout`', 'operations.rs:867-881', j(h(OH, r'^UsizeFuture read_with_timeout\('), s(OC, r'^UsizeFuture read_with_timeout\(')), A,
      '`&impl AsFd` -> `BorrowedFd`; `&mut [u8]` -> `std::span<char>`'),
+    ('`pread_polled`', 'operations.rs:894-911', j(h(OH, r'^UsizeFuture pread_polled\('), s(OC, r'^UsizeFuture pread_polled\(')), A, '`impl AsFd` -> `BorrowedFd`; `&mut [u8]` -> `std::span<char>`'),
+    ('`pread`', 'operations.rs:920-922', j(h(OH, r'^UsizeFuture pread\('), s(OC, r'^UsizeFuture pread\(')), A, '`&impl AsFd` -> `BorrowedFd`'),
     ('`close`', 'operations.rs:930-935', j(h(OH, r'^UnitFuture close\('), s(OC, r'^UnitFuture close\(')), P, '`ManuallyDrop` -> `into_raw_fd()`'),
     ('`nop`', 'operations.rs:943-945', j(h(OH, r'^UnitFuture nop\(\);'), s(OC, r'^UnitFuture nop\(\) \{')), P, ''),
     ('`yield_io`', 'operations.rs:991-995', j(h(OH, r'^SetYieldCpuFuture yield_io\(\);'), s(OC, r'^SetYieldCpuFuture yield_io\(\)')), P, ''),
@@ -592,6 +633,11 @@ rows = [
     ('`CatchUnwindFuture::poll`', 'operations.rs:1541-1548', h(OH, r'Poll<future_output_t<F>> poll\(Context& cx\) \{', after=r'^class IoScopeFuture'), A,
      '`catch_unwind` -> `try`/`catch (...)`, rethrown after the scope is closed'),
     ('`retain_incomplete`', 'operations.rs:1551-1568', s(OC, r'^void retain_incomplete\('), P, '`swap_remove` -> swap with back + `pop_back`'),
+    ('`ErrnoOrFuture`', 'operations.rs:1574-1577', h(OH, r'^class ErrnoOrFuture \{'), A,
+     'pin_project enum -> class over `std::variant<Errno, Fut>` with `Error` / `Future` factories; declared before its users'),
+    ('`ErrnoOrFuture::poll`', 'operations.rs:1583-1588', h(OH, r'Poll<Output> poll\(Context& cx\)', after=r'^class ErrnoOrFuture'), P, ''),
+    ('`ErrnoOrFuture::is_io_poll`', 'operations.rs:1592-1597', h(OH, r'bool is_io_poll\(\) const', after=r'^class ErrnoOrFuture'), P, ''),
+    ('`ErrnoOrFuture::is_terminated`', 'operations.rs:1601-1606', h(OH, r'bool is_terminated\(\) const', after=r'^class ErrnoOrFuture'), P, ''),
     test_row('operations.rs', 'test_cancel_sleep_with_io_scope', '2070-2091', OT, extra=t(OT, r'^Async<void> test_cancel_sleep_with_io_scope\(\)'), status=A,
              notes='`futures::select!` with `default` -> `PollOnce`; the `.map(..)` to a string -> checks the error is `Errno::CANCELED`'),
     test_row('operations.rs', 'test_cancel_wait_with_io_scope', '2093-2110', OT, extra=t(OT, r'^Async<void> test_cancel_wait_with_io_scope\(\)'), status=A,
@@ -602,10 +648,12 @@ rows = [
              notes='`futures::select!` with `default` -> `PollOnce`'),
     test_row('operations.rs', 'test_cancel_too_many_pending_io', '2190-2215', OT, extra=t(OT, r'^Async<void> test_cancel_too_many_pending_io\(\)'), status=A,
              notes='the lazy `map` iterator of nops -> a `make_nops` lambda called after the scope (nops made inside it would be cancelled with it); `join_all` -> `test_support::JoinAll`'),
+    test_row('operations.rs', 'file_tests', '2329-2387', OFT, extra=t(OFT, r'^Async<void> file_tests\(\)'), status=A,
+             notes='a `mkdtemp` directory instead of the fixed `/tmp/kimojio-test`; `c"..."` -> `std::string`; the `close` futures are awaited (Rust drops them unpolled, leaking the fd)'),
     ('everything else in operations.rs', '-', '-', O,
-     'not needed by the five modules (file/socket operations, `*_with_deadline`, `ErrnoOrFuture`, `submit`, `with_timeout_warning`, `log`, `kernel_version`, `io_scope_drain_futures*`, `inject_fault`, the other tests)'),
+     'not ported yet (issue 14): the socket operations (`socket`, `accept`, `shutdown`, `bind`, `listen`, `sockaddr_*`, `connect_unix`, `connect`, `send`, `recv`, `recvmsg`, `sendmsg`), `uring_cmd*` (feature `io_uring_cmd`), `with_timeout_warning`, `log`, `kernel_version` (`version_prefix`, `parse_version`), `io_scope_drain_futures*`, `IsIoPoll`, `submit` / `SubmitFuture`, `inject_fault` (feature `fault_injection`), `OperationFuture`, and the other tests'),
 ]
-lean.append(('operations.rs', 'port/include/kimojio/operations.hpp, port/src/operations.cpp (only the functions present there).', rows))
+lean.append(('operations.rs', 'port/include/kimojio/operations.hpp, port/src/operations.cpp, port/src/operations_fs.cpp (the file operations); tests in tests/test_operations.cpp, tests/test_operations_fs.cpp.', rows))
 
 IOH = 'io_type.hpp'
 rows = [

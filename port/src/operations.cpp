@@ -1,5 +1,6 @@
 // Port of parts of kimojio/src/operations.rs at qbradley/kimojio-rs 35865d7d87d2d2f5bc7cf03d9a5c10a7a9fec88f
-// (the non-template bodies, in Rust order).
+// (the non-template bodies, in Rust order; the file operations of lines 86-394 are in
+// operations_fs.cpp).
 #include "kimojio/operations.hpp"
 
 #include "kimojio/runtime.hpp"
@@ -7,8 +8,54 @@
 
 namespace kimojio {
 
+// operations.rs:546-552 writev (part 2 of 2: definition)
+ErrnoOrFuture<UsizeFuture> writev(BorrowedFd fd, std::span<const iovec> iovec, std::optional<std::uint64_t> offset) {
+    return writev_with_deadline(fd, iovec, offset, std::nullopt);
+}
+
+// operations.rs:560-581 writev_with_deadline (part 2 of 2: definition)
+ErrnoOrFuture<UsizeFuture> writev_with_deadline(BorrowedFd fd, std::span<const iovec> iovec,
+                                                std::optional<std::uint64_t> offset, std::optional<Instant> deadline) {
+    std::optional<std::chrono::nanoseconds> timeout;
+    if (deadline) {
+        Instant now = std::chrono::steady_clock::now();
+        if (*deadline >= now) {
+            timeout = *deadline - now;
+        } else {
+            return ErrnoOrFuture<UsizeFuture>::Error(Errno::TIMEDOUT.with_context(to_string(IOType::Write), fd.fd));
+        }
+    }
+
+    return ErrnoOrFuture<UsizeFuture>::Future(writev_with_timeout(fd, iovec, offset, timeout));
+}
+
+// operations.rs:589-606 writev_with_timeout (part 2 of 2: definition)
+UsizeFuture writev_with_timeout(BorrowedFd fd, std::span<const iovec> buffers, std::optional<std::uint64_t> offset,
+                                std::optional<std::chrono::nanoseconds> timeout) {
+    SQE entry{};
+    io_uring_prep_writev(&entry, fd.fd, buffers.data(), static_cast<unsigned>(buffers.size()),
+                         offset.value_or(UINT64_MAX));
+    return UsizeFuture::new_(entry, fd.fd, timeout, IOType::Write);
+}
+
 // operations.rs:614-616 write (part 2 of 2: definition)
 UsizeFuture write(BorrowedFd fd, std::span<const char> buf) { return write_with_timeout(fd, buf, std::nullopt); }
+
+// operations.rs:624-644 write_with_deadline (part 2 of 2: definition)
+ErrnoOrFuture<UsizeFuture> write_with_deadline(BorrowedFd fd, std::span<const char> buf,
+                                               std::optional<Instant> deadline) {
+    std::optional<std::chrono::nanoseconds> timeout;
+    if (deadline) {
+        Instant now = std::chrono::steady_clock::now();
+        if (*deadline >= now) {
+            timeout = *deadline - now;
+        } else {
+            return ErrnoOrFuture<UsizeFuture>::Error(Errno::TIMEDOUT.with_context(to_string(IOType::Write), fd.fd));
+        }
+    }
+
+    return ErrnoOrFuture<UsizeFuture>::Future(write_with_timeout(fd, buf, timeout));
+}
 
 // operations.rs:652-666 write_with_timeout (part 2 of 2: definition)
 UsizeFuture write_with_timeout(BorrowedFd fd, std::span<const char> buf,
@@ -18,8 +65,42 @@ UsizeFuture write_with_timeout(BorrowedFd fd, std::span<const char> buf,
     return UsizeFuture::new_(entry, fd.fd, timeout, IOType::Write);
 }
 
+// operations.rs:772-789 pwrite_polled (part 2 of 2: definition)
+UsizeFuture pwrite_polled(BorrowedFd fd, std::span<const char> buf, std::uint64_t offset, bool polled) {
+    SQE entry{};
+    io_uring_prep_write(&entry, fd.fd, buf.data(), static_cast<unsigned>(buf.size()), offset);
+    return UsizeFuture::with_polled(entry, fd.fd, std::nullopt, IOType::Write, polled, completion_resources::None{});
+}
+
+// operations.rs:800-802 pwrite (part 2 of 2: definition)
+UsizeFuture pwrite(BorrowedFd fd, std::span<const char> buf, std::uint64_t offset) {
+    return pwrite_polled(fd, buf, offset, false);
+}
+
+// operations.rs:811-821 readv (part 2 of 2: definition)
+UsizeFuture readv(BorrowedFd fd, std::span<const iovec> iovec, std::optional<std::uint64_t> offset) {
+    SQE entry{};
+    io_uring_prep_readv(&entry, fd.fd, iovec.data(), static_cast<unsigned>(iovec.size()), offset.value_or(UINT64_MAX));
+    return UsizeFuture::new_(entry, fd.fd, std::nullopt, IOType::Read);
+}
+
 // operations.rs:829-831 read (part 2 of 2: definition)
 UsizeFuture read(BorrowedFd fd, std::span<char> buf) { return read_with_timeout(fd, buf, std::nullopt); }
+
+// operations.rs:839-859 read_with_deadline (part 2 of 2: definition)
+ErrnoOrFuture<UsizeFuture> read_with_deadline(BorrowedFd fd, std::span<char> buf, std::optional<Instant> deadline) {
+    std::optional<std::chrono::nanoseconds> timeout;
+    if (deadline) {
+        Instant now = std::chrono::steady_clock::now();
+        if (*deadline >= now) {
+            timeout = *deadline - now;
+        } else {
+            return ErrnoOrFuture<UsizeFuture>::Error(Errno::TIMEDOUT.with_context(to_string(IOType::Read), fd.fd));
+        }
+    }
+
+    return ErrnoOrFuture<UsizeFuture>::Future(read_with_timeout(fd, buf, timeout));
+}
 
 // operations.rs:867-881 read_with_timeout (part 2 of 2: definition)
 UsizeFuture read_with_timeout(BorrowedFd fd, std::span<char> buf, std::optional<std::chrono::nanoseconds> timeout) {
@@ -27,6 +108,16 @@ UsizeFuture read_with_timeout(BorrowedFd fd, std::span<char> buf, std::optional<
     io_uring_prep_read(&entry, fd.fd, buf.data(), static_cast<unsigned>(buf.size()), UINT64_MAX);
     return UsizeFuture::new_(entry, fd.fd, timeout, IOType::Read);
 }
+
+// operations.rs:894-911 pread_polled (part 2 of 2: definition)
+UsizeFuture pread_polled(BorrowedFd fd, std::span<char> buf, std::uint64_t offset, bool polled) {
+    SQE entry{};
+    io_uring_prep_read(&entry, fd.fd, buf.data(), static_cast<unsigned>(buf.size()), offset);
+    return UsizeFuture::with_polled(entry, fd.fd, std::nullopt, IOType::Read, polled, completion_resources::None{});
+}
+
+// operations.rs:920-922 pread (part 2 of 2: definition)
+UsizeFuture pread(BorrowedFd fd, std::span<char> buf, std::uint64_t offset) { return pread_polled(fd, buf, offset, false); }
 
 // operations.rs:930-935 close (part 2 of 2: definition)
 UnitFuture close(OwnedFd fd) {

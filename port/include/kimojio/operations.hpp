@@ -1,16 +1,26 @@
 // Port of parts of kimojio/src/operations.rs at qbradley/kimojio-rs 35865d7d87d2d2f5bc7cf03d9a5c10a7a9fec88f:
-// write/read (+ _with_timeout), close, nop, yield_io, yield_cpu, sleep, write_event,
-// task_identity, activity ids, set_high_priority, spawn_task, TaskHandle, shutdown_loop,
-// io_scope. Everything here must be called from a task running on a Runtime.
+// the file operations (open .. fallocate, fsync, sync_file_range), writev/readv,
+// write/read (+ _with_deadline, _with_timeout), pwrite/pread (+ _polled), close, nop,
+// yield_io, yield_cpu, sleep, write_event, task_identity, activity ids, set_high_priority,
+// spawn_task, TaskHandle, shutdown_loop, io_scope, ErrnoOrFuture. Everything here must be
+// called from a task running on a Runtime. Paths are copied (and owned by the I/O until
+// it completes); a path with an embedded NUL byte throws std::invalid_argument.
 #pragma once
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
 
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
+#include <variant>
 
+#include "kimojio/async.hpp"
 #include "kimojio/async_event.hpp"
 #include "kimojio/errors.hpp"
 #include "kimojio/ring_future.hpp"
@@ -26,22 +36,165 @@ struct BorrowedFd {
     BorrowedFd(const OwnedFd& fd) : fd(fd.as_raw_fd()) {}
 };
 
+// std::time::Instant: a point on the monotonic clock (the *_with_deadline forms).
+using Instant = std::chrono::steady_clock::time_point;
+
+// A future that either returns an error, or delegates to a future. Declared before its
+// users (Rust: after retain_incomplete).
+// operations.rs:1574-1577 ErrnoOrFuture
+template <class Fut>
+class ErrnoOrFuture {
+public:
+    using Output = future_output_t<Fut>;
+    static ErrnoOrFuture Error(Errno errno_value) { return ErrnoOrFuture(std::variant<Errno, Fut>(errno_value)); }
+    static ErrnoOrFuture Future(Fut fut) {
+        return ErrnoOrFuture(std::variant<Errno, Fut>(std::in_place_index<1>, std::move(fut)));
+    }
+
+    // operations.rs:1583-1588 ErrnoOrFuture::poll
+    Poll<Output> poll(Context& cx) {
+        if (Errno* errno_value = std::get_if<Errno>(&state)) {
+            return Output(Err{*errno_value});
+        }
+        return std::get<Fut>(state).poll(cx);
+    }
+
+    // operations.rs:1592-1597 ErrnoOrFuture::is_io_poll
+    bool is_io_poll() const {
+        if (std::holds_alternative<Errno>(state)) return false;
+        return std::get<Fut>(state).is_io_poll();
+    }
+
+    // operations.rs:1601-1606 ErrnoOrFuture::is_terminated
+    bool is_terminated() const {
+        if (std::holds_alternative<Errno>(state)) return true;
+        return std::get<Fut>(state).is_terminated();
+    }
+
+private:
+    explicit ErrnoOrFuture(std::variant<Errno, Fut> state) : state(std::move(state)) {}
+    std::variant<Errno, Fut> state;
+};
+
+// Opens (or creates, with O_CREAT in `flags`) the file at `filename`: openat(2) with
+// AT_FDCWD. Resolves to the new descriptor. `flags` and `mode` are the libc constants.
+// operations.rs:86-97 open (part 1 of 2: declaration)
+OwnedFdFuture open(std::string_view filename, int flags, mode_t mode);
+
+// Creates a hard link `newpath` to the file `oldpath` (linkat(2)).
+// operations.rs:105-113 link (part 1 of 2: declaration)
+UnitFuture link(std::string_view oldpath, std::string_view newpath);
+
+// Creates a symbolic link at `linkpath` that points to `target` (symlinkat(2)).
+// operations.rs:121-129 symlink (part 1 of 2: declaration)
+UnitFuture symlink(std::string_view target, std::string_view linkpath);
+
+// Creates a directory with permissions `mode` (mkdirat(2)).
+// operations.rs:137-147 mkdir (part 1 of 2: declaration)
+UnitFuture mkdir(std::string_view pathname, mode_t mode);
+
+// Removes an empty directory (unlinkat(2) with AT_REMOVEDIR).
+// operations.rs:155-165 rmdir (part 1 of 2: declaration)
+UnitFuture rmdir(std::string_view pathname);
+
+// The file's metadata (statx(2)): size, permissions, timestamps, ...
+// operations.rs:173-177 stat (part 1 of 2: declaration)
+Async<Result<struct statx, Errno>> stat(std::string_view filename);
+
+// The metadata of the open file `fd` (statx(2) with AT_EMPTY_PATH).
+// operations.rs:196-200 fstat (part 1 of 2: declaration)
+Async<Result<struct statx, Errno>> fstat(BorrowedFd fd);
+
+// Removes a file (unlinkat(2)); its data stays until the last link and descriptor go.
+// operations.rs:219-227 unlink (part 1 of 2: declaration)
+UnitFuture unlink(std::string_view filename);
+
+// Moves `oldpath` to `newpath`, atomically replacing an existing `newpath` (renameat(2)).
+// operations.rs:235-243 rename (part 1 of 2: declaration)
+UnitFuture rename(std::string_view oldpath, std::string_view newpath);
+
+// Announces an access pattern for file data (posix_fadvise(2); POSIX_FADV_*).
+// operations.rs:251-261 fadvise (part 1 of 2: declaration)
+UnitFuture fadvise(BorrowedFd fd, std::uint64_t offset, std::uint64_t len, int advice);
+
+// Announces an access pattern for memory (madvise(2); MADV_*).
+// operations.rs:269-276 madvise (part 1 of 2: declaration)
+UnitFuture madvise(const void* addr, std::uint64_t len, int advice);
+
+// Allocates (or, with FALLOC_FL_PUNCH_HOLE in `mode`, deallocates) file space (fallocate(2)).
+// operations.rs:285-296 fallocate (part 1 of 2: declaration)
+UnitFuture fallocate(BorrowedFd fd, int mode, std::uint64_t offset, std::uint64_t len);
+
+// Transfers the file's modified data and metadata to storage (fsync(2)).
+// operations.rs:372-375 fsync (part 1 of 2: declaration)
+UnitFuture fsync(BorrowedFd fd);
+
+// Synchronizes a range of the file's data with storage (sync_file_range(2)).
+// operations.rs:384-394 sync_file_range (part 1 of 2: declaration)
+UnitFuture sync_file_range(BorrowedFd fd, std::uint64_t offset, std::uint32_t len);
+
+// Writes the buffers of `iovec` in one operation (writev(2), or pwritev(2) at `offset`).
+// The iovec array and the buffers must outlive the future. Resolves to the byte count.
+// operations.rs:546-552 writev (part 1 of 2: declaration)
+ErrnoOrFuture<UsizeFuture> writev(BorrowedFd fd, std::span<const iovec> iovec, std::optional<std::uint64_t> offset);
+
+// Like writev; fails with Errno::TIMEDOUT if `deadline` passed before it completes.
+// operations.rs:560-581 writev_with_deadline (part 1 of 2: declaration)
+ErrnoOrFuture<UsizeFuture> writev_with_deadline(BorrowedFd fd, std::span<const iovec> iovec,
+                                                std::optional<std::uint64_t> offset, std::optional<Instant> deadline);
+
+// Like writev; fails with Errno::TIME if it does not complete within `timeout`.
+// operations.rs:589-606 writev_with_timeout (part 1 of 2: declaration)
+UsizeFuture writev_with_timeout(BorrowedFd fd, std::span<const iovec> buffers, std::optional<std::uint64_t> offset,
+                                std::optional<std::chrono::nanoseconds> timeout);
+
 // Writes `buf` to the descriptor at its current position. Resolves to the byte count.
 // operations.rs:614-616 write (part 1 of 2: declaration)
 UsizeFuture write(BorrowedFd fd, std::span<const char> buf);
+
+// Like write; fails with Errno::TIMEDOUT if `deadline` passed before it completes.
+// operations.rs:624-644 write_with_deadline (part 1 of 2: declaration)
+ErrnoOrFuture<UsizeFuture> write_with_deadline(BorrowedFd fd, std::span<const char> buf,
+                                               std::optional<Instant> deadline);
 
 // Like write, failing with Errno::TIME if it does not complete within `timeout`.
 // operations.rs:652-666 write_with_timeout (part 1 of 2: declaration)
 UsizeFuture write_with_timeout(BorrowedFd fd, std::span<const char> buf,
                                std::optional<std::chrono::nanoseconds> timeout);
 
+// Writes `buf` at `offset` without moving the file position (pwrite(2)); `polled` uses
+// the IOPOLL ring (devices opened O_DIRECT that support polling).
+// operations.rs:772-789 pwrite_polled (part 1 of 2: declaration)
+UsizeFuture pwrite_polled(BorrowedFd fd, std::span<const char> buf, std::uint64_t offset, bool polled);
+
+// pwrite_polled without polling.
+// operations.rs:800-802 pwrite (part 1 of 2: declaration)
+UsizeFuture pwrite(BorrowedFd fd, std::span<const char> buf, std::uint64_t offset);
+
+// Reads into the buffers of `iovec` in one operation (readv(2), or preadv(2) at `offset`).
+// operations.rs:811-821 readv (part 1 of 2: declaration)
+UsizeFuture readv(BorrowedFd fd, std::span<const iovec> iovec, std::optional<std::uint64_t> offset);
+
 // Reads into `buf` from the descriptor's current position. Resolves to the byte count.
 // operations.rs:829-831 read (part 1 of 2: declaration)
 UsizeFuture read(BorrowedFd fd, std::span<char> buf);
 
+// Like read; fails with Errno::TIMEDOUT if `deadline` passed before it completes.
+// operations.rs:839-859 read_with_deadline (part 1 of 2: declaration)
+ErrnoOrFuture<UsizeFuture> read_with_deadline(BorrowedFd fd, std::span<char> buf, std::optional<Instant> deadline);
+
 // Like read, failing with Errno::TIME if it does not complete within `timeout`.
 // operations.rs:867-881 read_with_timeout (part 1 of 2: declaration)
 UsizeFuture read_with_timeout(BorrowedFd fd, std::span<char> buf, std::optional<std::chrono::nanoseconds> timeout);
+
+// Reads into `buf` from `offset` without moving the file position (pread(2)); `polled`
+// uses the IOPOLL ring.
+// operations.rs:894-911 pread_polled (part 1 of 2: declaration)
+UsizeFuture pread_polled(BorrowedFd fd, std::span<char> buf, std::uint64_t offset, bool polled);
+
+// pread_polled without polling.
+// operations.rs:920-922 pread (part 1 of 2: declaration)
+UsizeFuture pread(BorrowedFd fd, std::span<char> buf, std::uint64_t offset);
 
 // Closes the descriptor through io_uring; the OwnedFd is consumed.
 // operations.rs:930-935 close (part 1 of 2: declaration)
