@@ -303,7 +303,7 @@ TEST_CASE("a path with an embedded NUL throws std::invalid_argument") { run_test
 TEST_CASE("fallocate, fadvise, fsync, sync_file_range, madvise: success and EBADF / EINVAL") {
     run_test(descriptor_operations());
 }
-TEST_CASE("writev, readv, pwrite, pread: at the position and at an offset; EBADF; a passed deadline") {
+TEST_CASE("writev, readv, pwrite, pread: at the position and at an offset, EBADF, a passed deadline") {
     run_test(vectored_and_positional());
 }
 TEST_CASE("read_with_deadline and write_with_deadline: passed, firing and distant deadlines") { run_test(deadlines()); }

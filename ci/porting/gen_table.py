@@ -538,6 +538,8 @@ lean.append(('runtime_handle.rs', 'port/include/kimojio/runtime_handle.hpp, port
 
 OH, OC = 'operations.hpp', 'operations.cpp'
 OT = 'test_operations.cpp'
+ONC = 'operations_net.cpp'
+ONT = 'test_operations_net.cpp'
 OFC = 'operations_fs.cpp'
 OFT = 'test_operations_fs.cpp'
 PATH_NOTE = '`&CStr` -> `std::string_view`, copied and owned by the Completion (`completion_resources::Box`), so dropping the future does not wait; an embedded NUL throws `std::invalid_argument`'
@@ -560,6 +562,25 @@ fs_rows = [
     ('`madvise`', 'operations.rs:269-276', j(h(OH, r'^UnitFuture madvise\('), s(OFC, r'^UnitFuture madvise\(')), A, '`*const c_void` -> `const void*`; `Advice` -> `int` (MADV_*); `len as u32` kept'),
     ('`fallocate`', 'operations.rs:285-296', j(h(OH, r'^UnitFuture fallocate\('), s(OFC, r'^UnitFuture fallocate\(')), A, '`&impl AsFd` -> `BorrowedFd`'),
 ]
+net_rows_1 = [
+    ('`socket`', 'operations.rs:304-331', j(h(OH, r'^Async<Result<OwnedFd, Errno>> socket\('), s(ONC, r'^Async<Result<OwnedFd, Errno>> socket\(')), A,
+     '`async fn` -> `Async` coroutine; `AddressFamily` / `SocketType` / `Option<Protocol>` -> `int` / `int` / `std::optional<int>` (libc constants); the probe is `io_uring_opcode_supported(IORING_OP_SOCKET)`; the fallback `::socket` error names the operation'),
+    ('`accept`', 'operations.rs:340-348', j(h(OH, r'^OwnedFdFuture accept\('), s(ONC, r'^OwnedFdFuture accept\(')), A, '`&impl AsFd` -> `BorrowedFd`'),
+    ('`shutdown`', 'operations.rs:356-364', j(h(OH, r'^UnitFuture shutdown\('), s(ONC, r'^UnitFuture shutdown\(')), A, '`&impl AsFd` -> `BorrowedFd`'),
+]
+net_rows_2 = [
+    ('`bind`', 'operations.rs:402-404', j(h(OH, r'^Result<void, Errno> bind\('), s(ONC, r'^Result<void, Errno> bind\(')), A,
+     '`rustix::net::bind` -> `::bind` on the sockaddr of a `SocketAddr` (v4, v6 or unix; `raw_sockaddr`); the error names the operation and fd'),
+    ('`listen`', 'operations.rs:412-414', j(h(OH, r'^Result<void, Errno> listen\('), s(ONC, r'^Result<void, Errno> listen\(')), A, '`rustix::net::listen` -> `::listen`'),
+    ('`sockaddr_from_socketaddr`', 'operations.rs:416-425', s(ONC, r'^sockaddr_in sockaddr_from_socketaddr\('), A, 'zero-initialized struct filled field by field (`sin_zero` zero)'),
+    ('`sockaddr6_from_socketaddrv6`', 'operations.rs:427-437', s(ONC, r'^sockaddr_in6 sockaddr6_from_socketaddrv6\('), P, ''),
+    ('`sockaddr_from_socketaddr_unix`', 'operations.rs:449-482', s(ONC, r'^std::pair<sockaddr_un, std::size_t> sockaddr_from_socketaddr_unix\('), A,
+     'the `i8`/`u8` cfg and the impossible-address panic are gone (`SocketAddrUnix` is a path or an abstract name by construction)'),
+    ('`connect_unix`', 'operations.rs:490-501', j(h(OH, r'^Async<Result<void, Errno>> connect_unix\('), s(ONC, r'^Async<Result<void, Errno>> connect_unix\(')), A,
+     '`async fn` -> `Async` coroutine owning the address (the sockaddr is in its frame, borrowed by the SQE)'),
+    ('`connect`', 'operations.rs:509-537', j(h(OH, r'^Async<Result<void, Errno>> connect\('), s(ONC, r'^Async<Result<void, Errno>> connect\(')), A,
+     '`async fn` -> `Async` coroutine; the `match` on V4 / V6 -> `raw_sockaddr`, which also takes a unix address (as connect_unix)'),
+]
 fs_rows_2 = [
     ('`fsync`', 'operations.rs:372-375', j(h(OH, r'^UnitFuture fsync\('), s(OFC, r'^UnitFuture fsync\(')), A, '`&impl AsFd` -> `BorrowedFd`'),
     ('`sync_file_range`', 'operations.rs:384-394', j(h(OH, r'^UnitFuture sync_file_range\('), s(OFC, r'^UnitFuture sync_file_range\(')), A, '`&impl AsFd` -> `BorrowedFd`'),
@@ -570,13 +591,17 @@ fs_rows_2 = [
     ('`writev_with_timeout`', 'operations.rs:589-606', j(h(OH, r'^UsizeFuture writev_with_timeout\('), s(OC, r'^UsizeFuture writev_with_timeout\(')), A,
      '`&[IoSlice]` -> `std::span<const iovec>`'),
 ]
-rows = fs_rows + fs_rows_2 + [
+rows = fs_rows + net_rows_1 + fs_rows_2[:2] + net_rows_2 + fs_rows_2[2:] + [
     ('`write`', 'operations.rs:614-616', j(h(OH, r'^UsizeFuture write\('), s(OC, r'^UsizeFuture write\(')), A,
      'returns `UsizeFuture` directly (Rust: `ErrnoOrFuture` via `write_with_deadline`, not ported)'),
     ('`write_with_deadline`', 'operations.rs:624-644', j(h(OH, r'^ErrnoOrFuture<UsizeFuture> write_with_deadline\('), s(OC, r'^ErrnoOrFuture<UsizeFuture> write_with_deadline\(')), A,
      '`Instant` -> `std::chrono::steady_clock::time_point`; the TIMEDOUT error names the operation and fd'),
     ('`write_with_timeout`', 'operations.rs:652-666', j(h(OH, r'^UsizeFuture write_with_timeout\('), s(OC, r'^UsizeFuture write_with_timeout\(')), A,
      '`&impl AsFd` -> `BorrowedFd`; `&[u8]` -> `std::span<const char>`; `Duration` -> `std::chrono::nanoseconds`'),
+    ('`send`', 'operations.rs:674-689', j(h(OH, r'^UsizeFuture send\('), s(ONC, r'^UsizeFuture send\(')), A, '`SendFlags` -> `int` (MSG_*); `&[u8]` -> `std::span<const char>`'),
+    ('`recv`', 'operations.rs:697-712', j(h(OH, r'^UsizeFuture recv\('), s(ONC, r'^UsizeFuture recv\(')), A, '`RecvFlags` -> `int` (MSG_*); `&mut [u8]` -> `std::span<char>`'),
+    ('`recvmsg`', 'operations.rs:720-736', j(h(OH, r'^UsizeFuture recvmsg\('), s(ONC, r'^UsizeFuture recvmsg\(')), A, '`&mut MsgHdr` -> `msghdr*`; `RecvFlags` -> `int`'),
+    ('`sendmsg`', 'operations.rs:744-759', j(h(OH, r'^UsizeFuture sendmsg\('), s(ONC, r'^UsizeFuture sendmsg\(')), A, '`&mut MsgHdr` -> `const msghdr*`; `SendFlags` -> `int`'),
     ('`pwrite_polled`', 'operations.rs:772-789', j(h(OH, r'^UsizeFuture pwrite_polled\('), s(OC, r'^UsizeFuture pwrite_polled\(')), A, '`impl AsFd` -> `BorrowedFd`; `&[u8]` -> `std::span<const char>`'),
     ('`pwrite`', 'operations.rs:800-802', j(h(OH, r'^UsizeFuture pwrite\('), s(OC, r'^UsizeFuture pwrite\(')), A, '`&impl AsFd` -> `BorrowedFd`'),
     ('`readv`', 'operations.rs:811-821', j(h(OH, r'^UsizeFuture readv\('), s(OC, r'^UsizeFuture readv\(')), A, '`&[iovec]` -> `std::span<const iovec>`'),
@@ -638,6 +663,10 @@ rows = fs_rows + fs_rows_2 + [
     ('`ErrnoOrFuture::poll`', 'operations.rs:1583-1588', h(OH, r'Poll<Output> poll\(Context& cx\)', after=r'^class ErrnoOrFuture'), P, ''),
     ('`ErrnoOrFuture::is_io_poll`', 'operations.rs:1592-1597', h(OH, r'bool is_io_poll\(\) const', after=r'^class ErrnoOrFuture'), P, ''),
     ('`ErrnoOrFuture::is_terminated`', 'operations.rs:1601-1606', h(OH, r'bool is_terminated\(\) const', after=r'^class ErrnoOrFuture'), P, ''),
+    test_row('operations.rs', 'unix_domain_socket_test', '1833-1867', ONT, extra=t(ONT, r'^Async<void> unix_domain_socket_test\(\)'), status=A,
+             notes='the abstract name gets the process id (ctest runs test binaries in parallel); `expect` -> `.value()`'),
+    test_row('operations.rs', 'recv_timeout_test', '1870-1911', ONT, extra=t(ONT, r'^Async<void> recv_timeout_test\(\)'), status=A,
+             notes='as unix_domain_socket_test'),
     test_row('operations.rs', 'test_cancel_sleep_with_io_scope', '2070-2091', OT, extra=t(OT, r'^Async<void> test_cancel_sleep_with_io_scope\(\)'), status=A,
              notes='`futures::select!` with `default` -> `PollOnce`; the `.map(..)` to a string -> checks the error is `Errno::CANCELED`'),
     test_row('operations.rs', 'test_cancel_wait_with_io_scope', '2093-2110', OT, extra=t(OT, r'^Async<void> test_cancel_wait_with_io_scope\(\)'), status=A,
@@ -651,9 +680,9 @@ rows = fs_rows + fs_rows_2 + [
     test_row('operations.rs', 'file_tests', '2329-2387', OFT, extra=t(OFT, r'^Async<void> file_tests\(\)'), status=A,
              notes='a `mkdtemp` directory instead of the fixed `/tmp/kimojio-test`; `c"..."` -> `std::string`; the `close` futures are awaited (Rust drops them unpolled, leaking the fd)'),
     ('everything else in operations.rs', '-', '-', O,
-     'not ported yet (issue 14): the socket operations (`socket`, `accept`, `shutdown`, `bind`, `listen`, `sockaddr_*`, `connect_unix`, `connect`, `send`, `recv`, `recvmsg`, `sendmsg`), `uring_cmd*` (feature `io_uring_cmd`), `with_timeout_warning`, `log`, `kernel_version` (`version_prefix`, `parse_version`), `io_scope_drain_futures*`, `IsIoPoll`, `submit` / `SubmitFuture`, `inject_fault` (feature `fault_injection`), `OperationFuture`, and the other tests'),
+     'not ported yet (issue 14): `uring_cmd*` (feature `io_uring_cmd`), `with_timeout_warning`, `log`, `kernel_version` (`version_prefix`, `parse_version`), `io_scope_drain_futures*`, `IsIoPoll`, `submit` / `SubmitFuture`, `inject_fault` (feature `fault_injection`), `OperationFuture`, and the other tests'),
 ]
-lean.append(('operations.rs', 'port/include/kimojio/operations.hpp, port/src/operations.cpp, port/src/operations_fs.cpp (the file operations); tests in tests/test_operations.cpp, tests/test_operations_fs.cpp.', rows))
+lean.append(('operations.rs', 'port/include/kimojio/operations.hpp, port/src/operations.cpp, port/src/operations_fs.cpp (the file operations), port/src/operations_net.cpp (the socket operations); tests in tests/test_operations.cpp, tests/test_operations_fs.cpp, tests/test_operations_net.cpp.', rows))
 
 IOH = 'io_type.hpp'
 rows = [

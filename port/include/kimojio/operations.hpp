@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 
 #include <chrono>
@@ -24,6 +25,7 @@
 #include "kimojio/async_event.hpp"
 #include "kimojio/errors.hpp"
 #include "kimojio/ring_future.hpp"
+#include "kimojio/socket_addr.hpp"
 #include "kimojio/task.hpp"
 #include "kimojio/task_state_cell.hpp"
 
@@ -125,6 +127,19 @@ UnitFuture madvise(const void* addr, std::uint64_t len, int advice);
 // operations.rs:285-296 fallocate (part 1 of 2: declaration)
 UnitFuture fallocate(BorrowedFd fd, int mode, std::uint64_t offset, std::uint64_t len);
 
+// Creates a socket (socket(2): AF_*, SOCK_* (may include SOCK_CLOEXEC / SOCK_NONBLOCK),
+// protocol or nullopt for 0) through io_uring when the kernel has the opcode, else directly.
+// operations.rs:304-331 socket (part 1 of 2: declaration)
+Async<Result<OwnedFd, Errno>> socket(int domain, int socket_type, std::optional<int> protocol);
+
+// Waits for and accepts a connection on the listening socket `fd` (accept(2)).
+// operations.rs:340-348 accept (part 1 of 2: declaration)
+OwnedFdFuture accept(BorrowedFd fd);
+
+// Shuts down part or all of a connection (shutdown(2); SHUT_RD, SHUT_WR, SHUT_RDWR).
+// operations.rs:356-364 shutdown (part 1 of 2: declaration)
+UnitFuture shutdown(BorrowedFd fd, int how);
+
 // Transfers the file's modified data and metadata to storage (fsync(2)).
 // operations.rs:372-375 fsync (part 1 of 2: declaration)
 UnitFuture fsync(BorrowedFd fd);
@@ -132,6 +147,22 @@ UnitFuture fsync(BorrowedFd fd);
 // Synchronizes a range of the file's data with storage (sync_file_range(2)).
 // operations.rs:384-394 sync_file_range (part 1 of 2: declaration)
 UnitFuture sync_file_range(BorrowedFd fd, std::uint64_t offset, std::uint32_t len);
+
+// Binds the socket to a local address (bind(2), synchronous).
+// operations.rs:402-404 bind (part 1 of 2: declaration)
+Result<void, Errno> bind(BorrowedFd fd, const SocketAddr& address);
+
+// Marks the socket as accepting connections (listen(2), synchronous).
+// operations.rs:412-414 listen (part 1 of 2: declaration)
+Result<void, Errno> listen(BorrowedFd fd, int backlog);
+
+// Connects a Unix domain socket to a path or abstract name.
+// operations.rs:490-501 connect_unix (part 1 of 2: declaration)
+Async<Result<void, Errno>> connect_unix(BorrowedFd fd, SocketAddrUnix addr);
+
+// Connects a socket to a peer address (v4, v6, or unix as connect_unix).
+// operations.rs:509-537 connect (part 1 of 2: declaration)
+Async<Result<void, Errno>> connect(BorrowedFd fd, SocketAddr addr);
 
 // Writes the buffers of `iovec` in one operation (writev(2), or pwritev(2) at `offset`).
 // The iovec array and the buffers must outlive the future. Resolves to the byte count.
@@ -161,6 +192,23 @@ ErrnoOrFuture<UsizeFuture> write_with_deadline(BorrowedFd fd, std::span<const ch
 // operations.rs:652-666 write_with_timeout (part 1 of 2: declaration)
 UsizeFuture write_with_timeout(BorrowedFd fd, std::span<const char> buf,
                                std::optional<std::chrono::nanoseconds> timeout);
+
+// Sends `buf` on a connected socket (send(2); MSG_* flags, e.g. MSG_NOSIGNAL). With a
+// timeout, fails with Errno::TIME if not done within it.
+// operations.rs:674-689 send (part 1 of 2: declaration)
+UsizeFuture send(BorrowedFd fd, std::span<const char> buf, int flags, std::optional<std::chrono::nanoseconds> timeout);
+
+// Receives into `buf` from a connected socket (recv(2)); 0 when the peer shut down.
+// operations.rs:697-712 recv (part 1 of 2: declaration)
+UsizeFuture recv(BorrowedFd fd, std::span<char> buf, int flags, std::optional<std::chrono::nanoseconds> timeout);
+
+// Receives a message (recvmsg(2)); `msghdr` and what it points at must outlive the future.
+// operations.rs:720-736 recvmsg (part 1 of 2: declaration)
+UsizeFuture recvmsg(BorrowedFd fd, msghdr* msghdr, int flags, std::optional<std::chrono::nanoseconds> timeout);
+
+// Sends a message (sendmsg(2)); `msghdr` and what it points at must outlive the future.
+// operations.rs:744-759 sendmsg (part 1 of 2: declaration)
+UsizeFuture sendmsg(BorrowedFd fd, const msghdr* msghdr, int flags, std::optional<std::chrono::nanoseconds> timeout);
 
 // Writes `buf` at `offset` without moving the file position (pwrite(2)); `polled` uses
 // the IOPOLL ring (devices opened O_DIRECT that support polling).
