@@ -3,6 +3,12 @@
 // operations_fs.cpp).
 #include "kimojio/operations.hpp"
 
+#include <sys/utsname.h>
+
+#include <charconv>
+#include <iostream>
+#include <sstream>
+
 #include "kimojio/runtime.hpp"
 #include "kimojio/index_waker.hpp"
 
@@ -207,6 +213,14 @@ void write_event(Events event) {
     task_state->write_event(task_id, std::move(event));
 }
 
+// operations.rs:1158-1165 log (part 2 of 2: definition)
+void log(std::string_view message) {
+    TaskIdentity identity = task_identity();
+    std::ostringstream line;
+    line << identity.thread_id << ":" << identity.task_index << " " << message;
+    std::cout << line.str();
+}
+
 // operations.rs:1182-1202 task_identity (part 2 of 2: definition)
 TaskIdentity task_identity() {
     TaskStateCellRef task_state = TaskState::get();
@@ -250,6 +264,51 @@ void set_high_priority(bool high_priority) {
 void shutdown_loop() {
     TaskStateCellRef task_state = TaskState::get();
     task_state->shutdown();
+}
+
+namespace {
+// returns the prefix of version consisting of only digits and periods
+// operations.rs:1363-1370 version_prefix
+std::string_view version_prefix(std::string_view version) {
+    for (std::size_t index = 0; index < version.size(); ++index) {
+        char c = version[index];
+        if (!(c >= '0' && c <= '9') && c != '.') {
+            return version.substr(0, index);
+        }
+    }
+    return version;
+}
+
+// str::parse::<u32>: all of `text` is digits and fits.
+std::optional<std::uint32_t> parse_u32(std::string_view text) {
+    std::uint32_t value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+}  // namespace
+
+// operations.rs:1375-1381 parse_version (part 2 of 2: definition)
+std::optional<std::pair<std::uint32_t, std::uint32_t>> parse_version(std::string_view version) {
+    version = version_prefix(version);
+    std::size_t dot = version.find('.');
+    std::string_view major_text = version.substr(0, dot);
+    std::string_view minor_text = dot == std::string_view::npos ? std::string_view() : version.substr(dot + 1);
+    minor_text = minor_text.substr(0, minor_text.find('.'));
+    std::optional<std::uint32_t> major = parse_u32(major_text);
+    std::optional<std::uint32_t> minor = parse_u32(minor_text);
+    if (!major || !minor) return std::nullopt;
+    return std::pair{*major, *minor};
+}
+
+// operations.rs:1385-1392 kernel_version (part 2 of 2: definition)
+std::pair<std::uint32_t, std::uint32_t> kernel_version() {
+    struct utsname uname {};
+    ::uname(&uname);
+    std::optional<std::pair<std::uint32_t, std::uint32_t>> version = parse_version(uname.release);
+    // if uname does not return a valid version, then report 5.15
+    // as that is the minimum we support.
+    return version.value_or(std::pair<std::uint32_t, std::uint32_t>{5, 15});
 }
 
 // operations.rs:1448-1456 io_scope_cancel (part 2 of 2: definition)

@@ -14,9 +14,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <concepts>
 #include <optional>
 #include <span>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <thread>
 #include <variant>
@@ -295,9 +297,55 @@ private:
 // operations.rs:1066-1080 sleep (part 1 of 2: declaration)
 SleepFuture sleep(std::chrono::nanoseconds duration);
 
+// with_timeout_warning wraps `future` without changing its behavior or return value at
+// all. However, if `duration` passes before the future completes, then `warning` is
+// called and `future` continues to be polled until it is completed.
+// operations.rs:1119-1142 with_timeout_warning (part 2 of 2: TimeoutWarningFuture)
+template <Future F, class W>
+class TimeoutWarningFuture {
+public:
+    TimeoutWarningFuture(F future, std::chrono::nanoseconds duration, W warning)
+        : future(std::move(future)), duration(duration), warning(std::move(warning)) {}
+
+    Poll<future_output_t<F>> poll(Context& cx) {
+        if (!warned) {
+            // Create the timeout future when first polled (the Rust async fn body starts then).
+            if (!timer) timer.emplace(sleep(duration));
+            // wait for the future to complete, or a timeout to expire.
+            auto polled = future.poll(cx);
+            if (polled.is_ready()) {
+                timer.reset();
+                return polled;
+            }
+            if (timer->poll(cx).is_pending()) return Pending;
+            timer.reset();
+            warned = true;
+            warning();
+        }
+        return future.poll(cx);
+    }
+
+private:
+    F future;
+    std::chrono::nanoseconds duration;
+    W warning;
+    std::optional<SleepFuture> timer;
+    bool warned = false;
+};
+
+// operations.rs:1119-1142 with_timeout_warning (part 1 of 2: with_timeout_warning)
+template <Future F, class W>
+TimeoutWarningFuture<F, W> with_timeout_warning(F future, std::chrono::nanoseconds duration, W warning) {
+    return TimeoutWarningFuture<F, W>(std::move(future), duration, std::move(warning));
+}
+
 // Writes a tracing event for the current task.
 // operations.rs:1148-1152 write_event (part 1 of 2: declaration)
 void write_event(Events event);
+
+// Prints `message` to stdout prefixed with the current thread id and task index.
+// operations.rs:1158-1165 log (part 1 of 2: declaration)
+void log(std::string_view message);
 
 // Information identifying the current task.
 // operations.rs:1169-1176 TaskIdentity
@@ -441,6 +489,16 @@ TaskHandle<future_output_t<Fut>> spawn_task(Fut future) {
 // operations.rs:1357-1360 shutdown_loop (part 1 of 2: declaration)
 void shutdown_loop();
 
+// Parses "5.15.0-rc1" into (5, 15); trailing characters after the version are ignored.
+// nullopt if the string does not start with a valid version (Rust: ParseIntError).
+// Declared here for its test (private in Rust).
+// operations.rs:1375-1381 parse_version (part 1 of 2: declaration)
+std::optional<std::pair<std::uint32_t, std::uint32_t>> parse_version(std::string_view version);
+
+// The kernel version as (major, minor); (5, 15) if uname's release cannot be parsed.
+// operations.rs:1385-1392 kernel_version (part 1 of 2: declaration)
+std::pair<std::uint32_t, std::uint32_t> kernel_version();
+
 // Restores the outer scope's completions and waits out (after canceling) the I/O
 // gathered while the scope's future ran. Blocks this runtime thread until done.
 // operations.rs:1471-1506 io_scope_cancel_and_wait_internal (part 1 of 2: declaration)
@@ -499,5 +557,51 @@ IoScopeFuture<F> io_scope(F f) {
 // the scope, without waiting for it. The scope stays open.
 // operations.rs:1448-1456 io_scope_cancel (part 1 of 2: declaration)
 void io_scope_cancel();
+
+// A future that can tell whether its I/O goes to the IOPOLL ring.
+// operations.rs:1610-1612 IsIoPoll
+template <class F>
+concept IsIoPoll = Future<F> && requires(const F& f) {
+    { f.is_io_poll() } -> std::convertible_to<bool>;
+};
+
+// SubmitFuture wraps a future, and if it returns Pending when first polled, immediately
+// submits any pending SQE to the kernel without waiting for other tasks to be polled first.
+// operations.rs:1643-1646 SubmitFuture
+template <IsIoPoll F>
+class SubmitFuture {
+public:
+    explicit SubmitFuture(F future) : future(std::move(future)) {}
+
+    // operations.rs:1652-1669 SubmitFuture::poll
+    Poll<future_output_t<F>> poll(Context& cx) {
+        auto result = future.poll(cx);
+        if (result.is_ready()) {
+            return result;
+        }
+        if (!polled) {
+            polled = true;
+            // if it was not polled, then it is now polled and we can submit the
+            // staged SQE to the kernel
+            bool iopoll = future.is_io_poll();
+            TaskStateCellRef task_state = TaskState::get();
+            (void)submit_and_complete_io(std::move(task_state), false, iopoll);
+        }
+        return Pending;
+    }
+
+private:
+    F future;
+    bool polled = false;
+};
+
+// `submit` wraps a future and ensures that it is submitted to the kernel immediately
+// when it is polled, without waiting for other tasks to be polled: minimum latency at
+// the expense of batching. `co_await kimojio::submit(kimojio::nop())`.
+// operations.rs:1632-1637 submit
+template <IsIoPoll F>
+SubmitFuture<F> submit(F fut) {
+    return SubmitFuture<F>(std::move(fut));
+}
 
 }  // namespace kimojio
