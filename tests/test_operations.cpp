@@ -1,10 +1,12 @@
-// Port of the io_scope tests in kimojio/src/operations.rs at qbradley/kimojio-rs 35865d7d87d2d2f5bc7cf03d9a5c10a7a9fec88f
-// (test_cancel_sleep_with_io_scope, test_cancel_wait_with_io_scope, test_nested_io_scope_wait,
-// test_nested_io_scope, test_cancel_too_many_pending_io), plus C++-only io_scope tests.
+// Port of tests in kimojio/src/operations.rs at qbradley/kimojio-rs 35865d7d87d2d2f5bc7cf03d9a5c10a7a9fec88f
+// (parse_version_test, test_cancel_sleep_with_io_scope, test_cancel_wait_with_io_scope,
+// test_nested_io_scope_wait, test_nested_io_scope, test_cancel_too_many_pending_io,
+// test_overflow_via_submit), plus C++-only io_scope, with_timeout_warning and kernel_version tests.
 #include <doctest/doctest.h>
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -26,6 +28,37 @@ using test_support::run_test;
 namespace {
 constexpr auto an_hour = std::chrono::seconds(3600);
 }  // namespace
+
+// operations.rs:1914-1936 parse_version_test
+TEST_CASE("parse_version_test") {
+    using kimojio::parse_version;
+    using V = std::pair<std::uint32_t, std::uint32_t>;
+    CHECK(parse_version("6.2").value() == V{6, 2});
+    CHECK(parse_version("5.17").value() == V{5, 17});
+    CHECK(parse_version("5.17GARBAGE").value() == V{5, 17});
+    CHECK(parse_version("5.17.8").value() == V{5, 17});
+    CHECK(parse_version("5.17.8GARBAGE").value() == V{5, 17});
+    CHECK(parse_version("5.17 More").value() == V{5, 17});
+    CHECK(parse_version("5.17.8 More").value() == V{5, 17});
+    CHECK(parse_version("5.17.").value() == V{5, 17});
+    CHECK(parse_version("5.17. ").value() == V{5, 17});
+    CHECK(parse_version("5.17. more").value() == V{5, 17});
+
+    auto failed = [](std::optional<V> x) { return !x.has_value(); };
+
+    CHECK(failed(parse_version("5")));
+    CHECK(failed(parse_version("5.")));
+    CHECK(failed(parse_version("5.x")));
+    CHECK(failed(parse_version("y")));
+    CHECK(failed(parse_version("")));
+    CHECK(failed(parse_version("y.5")));
+}
+
+TEST_CASE("kernel_version is this kernel's (io_uring needs 5.x or later)") {
+    auto [major, minor] = kimojio::kernel_version();
+    CHECK(major >= 5);
+    (void)minor;
+}
 
 namespace {
 // operations.rs:2070-2091 test_cancel_sleep_with_io_scope (part 1 of 2: the test body)
@@ -177,6 +210,40 @@ Async<void> test_cancel_too_many_pending_io() {
 
 // operations.rs:2190-2215 test_cancel_too_many_pending_io (part 2 of 2: the TEST_CASE)
 TEST_CASE("test_cancel_too_many_pending_io") { run_test(test_cancel_too_many_pending_io()); }
+
+namespace {
+// operations.rs:2218-2227 test_overflow_via_submit (part 1 of 2: the test body)
+Async<void> test_overflow_via_submit() {
+    std::vector<kimojio::SubmitFuture<kimojio::UnitFuture>> ops;
+    for (std::size_t x = 0; x < IO_URING_SUBMISSION_ENTRIES * 100; ++x) {
+        ops.push_back(kimojio::submit(kimojio::nop()));
+    }
+    for (auto& op : ops) {
+        auto result = co_await op;
+        CHECK(result.is_ok());
+    }
+}
+
+Async<void> timeout_warning() {
+    int warnings = 0;
+    // The future outlives the warning's duration: warned once, the result unchanged.
+    auto slow = co_await kimojio::with_timeout_warning(kimojio::sleep(std::chrono::milliseconds(200)),
+                                                       std::chrono::milliseconds(1), [&warnings] { warnings += 1; });
+    CHECK(slow.is_ok());
+    CHECK(warnings == 1);
+    // Done first: no warning, and its timer is cancelled.
+    auto fast = co_await kimojio::with_timeout_warning(kimojio::nop(), an_hour, [&warnings] { warnings += 1; });
+    CHECK(fast.is_ok());
+    CHECK(warnings == 1);
+}
+}  // namespace
+
+// operations.rs:2218-2227 test_overflow_via_submit (part 2 of 2: the TEST_CASE)
+TEST_CASE("test_overflow_via_submit") { run_test(test_overflow_via_submit()); }
+
+TEST_CASE("with_timeout_warning warns once when the future outlives the duration, never otherwise") {
+    run_test(timeout_warning());
+}
 
 // ---------------------------------------------------------------- C++-only tests
 

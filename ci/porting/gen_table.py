@@ -543,14 +543,80 @@ lean.append(('runtime_handle.rs', 'port/include/kimojio/runtime_handle.hpp, port
 
 OH, OC = 'operations.hpp', 'operations.cpp'
 OT = 'test_operations.cpp'
-rows = [
+ONC = 'operations_net.cpp'
+ONT = 'test_operations_net.cpp'
+OFC = 'operations_fs.cpp'
+OFT = 'test_operations_fs.cpp'
+PATH_NOTE = '`&CStr` -> `std::string_view`, copied and owned by the Completion (`completion_resources::Box`), so dropping the future does not wait; an embedded NUL throws `std::invalid_argument`'
+fs_rows = [
+    ('`open`', 'operations.rs:86-97', j(h(OH, r'^OwnedFdFuture open\('), s(OFC, r'^OwnedFdFuture open\(')), A,
+     PATH_NOTE + '; `OFlags` / `Mode` -> `int` / `mode_t` (libc constants)'),
+    ('`link`', 'operations.rs:105-113', j(h(OH, r'^UnitFuture link\('), s(OFC, r'^UnitFuture link\(')), A, PATH_NOTE),
+    ('`symlink`', 'operations.rs:121-129', j(h(OH, r'^UnitFuture symlink\('), s(OFC, r'^UnitFuture symlink\(')), A, PATH_NOTE),
+    ('`mkdir`', 'operations.rs:137-147', j(h(OH, r'^UnitFuture mkdir\('), s(OFC, r'^UnitFuture mkdir\(')), A, PATH_NOTE + '; `Mode` -> `mode_t`'),
+    ('`rmdir`', 'operations.rs:155-165', j(h(OH, r'^UnitFuture rmdir\('), s(OFC, r'^UnitFuture rmdir\(')), A, PATH_NOTE),
+    ('`stat`', 'operations.rs:173-177', j(h(OH, r'^Async<Result<struct statx, Errno>> stat\('), s(OFC, r'^Async<Result<struct statx, Errno>> stat\(')), A,
+     '`async fn` -> returns an `Async` coroutine owning the checked path copy and the `struct statx` (`MaybeUninit<Statx>` -> zero-initialized `struct statx`); borrowed by `stat_internal`, so dropping it waits as in Rust'),
+    ('`stat_internal`', 'operations.rs:179-187', s(OFC, r'^UnitFuture stat_internal\('), A, '`&CStr` -> `const char*` (the coroutine\'s checked copy); mask 0 as rustix_uring\'s default'),
+    ('`fstat`', 'operations.rs:196-200', j(h(OH, r'^Async<Result<struct statx, Errno>> fstat\('), s(OFC, r'^Async<Result<struct statx, Errno>> fstat\(')), A,
+     '`async fn` -> `Async` coroutine; ' + '`&impl AsFd` -> `BorrowedFd`'),
+    ('`fstat_internal`', 'operations.rs:204-211', s(OFC, r'^UnitFuture fstat_internal\('), A, 'traces and names the fd (Rust passes -1)'),
+    ('`unlink`', 'operations.rs:219-227', j(h(OH, r'^UnitFuture unlink\('), s(OFC, r'^UnitFuture unlink\(')), A, PATH_NOTE),
+    ('`rename`', 'operations.rs:235-243', j(h(OH, r'^UnitFuture rename\('), s(OFC, r'^UnitFuture rename\(')), A, PATH_NOTE),
+    ('`fadvise`', 'operations.rs:251-261', j(h(OH, r'^UnitFuture fadvise\('), s(OFC, r'^UnitFuture fadvise\(')), A, '`&impl AsFd` -> `BorrowedFd`' + '; `Advice` -> `int` (POSIX_FADV_*); `len as u32` kept'),
+    ('`madvise`', 'operations.rs:269-276', j(h(OH, r'^UnitFuture madvise\('), s(OFC, r'^UnitFuture madvise\(')), A, '`*const c_void` -> `const void*`; `Advice` -> `int` (MADV_*); `len as u32` kept'),
+    ('`fallocate`', 'operations.rs:285-296', j(h(OH, r'^UnitFuture fallocate\('), s(OFC, r'^UnitFuture fallocate\(')), A, '`&impl AsFd` -> `BorrowedFd`'),
+]
+net_rows_1 = [
+    ('`socket`', 'operations.rs:304-331', j(h(OH, r'^Async<Result<OwnedFd, Errno>> socket\('), s(ONC, r'^Async<Result<OwnedFd, Errno>> socket\(')), A,
+     '`async fn` -> `Async` coroutine; `AddressFamily` / `SocketType` / `Option<Protocol>` -> `int` / `int` / `std::optional<int>` (libc constants); the probe is `io_uring_opcode_supported(IORING_OP_SOCKET)`; the fallback `::socket` error names the operation'),
+    ('`accept`', 'operations.rs:340-348', j(h(OH, r'^OwnedFdFuture accept\('), s(ONC, r'^OwnedFdFuture accept\(')), A, '`&impl AsFd` -> `BorrowedFd`'),
+    ('`shutdown`', 'operations.rs:356-364', j(h(OH, r'^UnitFuture shutdown\('), s(ONC, r'^UnitFuture shutdown\(')), A, '`&impl AsFd` -> `BorrowedFd`'),
+]
+net_rows_2 = [
+    ('`bind`', 'operations.rs:402-404', j(h(OH, r'^Result<void, Errno> bind\('), s(ONC, r'^Result<void, Errno> bind\(')), A,
+     '`rustix::net::bind` -> `::bind` on the sockaddr of a `SocketAddr` (v4, v6 or unix; `raw_sockaddr`); the error names the operation and fd'),
+    ('`listen`', 'operations.rs:412-414', j(h(OH, r'^Result<void, Errno> listen\('), s(ONC, r'^Result<void, Errno> listen\(')), A, '`rustix::net::listen` -> `::listen`'),
+    ('`sockaddr_from_socketaddr`', 'operations.rs:416-425', s(ONC, r'^sockaddr_in sockaddr_from_socketaddr\('), A, 'zero-initialized struct filled field by field (`sin_zero` zero)'),
+    ('`sockaddr6_from_socketaddrv6`', 'operations.rs:427-437', s(ONC, r'^sockaddr_in6 sockaddr6_from_socketaddrv6\('), P, ''),
+    ('`sockaddr_from_socketaddr_unix`', 'operations.rs:449-482', s(ONC, r'^std::pair<sockaddr_un, std::size_t> sockaddr_from_socketaddr_unix\('), A,
+     'the `i8`/`u8` cfg and the impossible-address panic are gone (`SocketAddrUnix` is a path or an abstract name by construction)'),
+    ('`connect_unix`', 'operations.rs:490-501', j(h(OH, r'^Async<Result<void, Errno>> connect_unix\('), s(ONC, r'^Async<Result<void, Errno>> connect_unix\(')), A,
+     '`async fn` -> `Async` coroutine owning the address (the sockaddr is in its frame, borrowed by the SQE)'),
+    ('`connect`', 'operations.rs:509-537', j(h(OH, r'^Async<Result<void, Errno>> connect\('), s(ONC, r'^Async<Result<void, Errno>> connect\(')), A,
+     '`async fn` -> `Async` coroutine; the `match` on V4 / V6 -> `raw_sockaddr`, which also takes a unix address (as connect_unix)'),
+]
+fs_rows_2 = [
+    ('`fsync`', 'operations.rs:372-375', j(h(OH, r'^UnitFuture fsync\('), s(OFC, r'^UnitFuture fsync\(')), A, '`&impl AsFd` -> `BorrowedFd`'),
+    ('`sync_file_range`', 'operations.rs:384-394', j(h(OH, r'^UnitFuture sync_file_range\('), s(OFC, r'^UnitFuture sync_file_range\(')), A, '`&impl AsFd` -> `BorrowedFd`'),
+    ('`writev`', 'operations.rs:546-552', j(h(OH, r'^ErrnoOrFuture<UsizeFuture> writev\('), s(OC, r'^ErrnoOrFuture<UsizeFuture> writev\(')), A,
+     '`&[IoSlice]` -> `std::span<const iovec>`; `Option<u64>` -> `std::optional<std::uint64_t>`'),
+    ('`writev_with_deadline`', 'operations.rs:560-581', j(h(OH, r'^ErrnoOrFuture<UsizeFuture> writev_with_deadline\('), s(OC, r'^ErrnoOrFuture<UsizeFuture> writev_with_deadline\(')), A,
+     '`Instant` -> `std::chrono::steady_clock::time_point`; the TIMEDOUT error names the operation and fd'),
+    ('`writev_with_timeout`', 'operations.rs:589-606', j(h(OH, r'^UsizeFuture writev_with_timeout\('), s(OC, r'^UsizeFuture writev_with_timeout\(')), A,
+     '`&[IoSlice]` -> `std::span<const iovec>`'),
+]
+rows = fs_rows + net_rows_1 + fs_rows_2[:2] + net_rows_2 + fs_rows_2[2:] + [
     ('`write`', 'operations.rs:614-616', j(h(OH, r'^UsizeFuture write\('), s(OC, r'^UsizeFuture write\(')), A,
      'returns `UsizeFuture` directly (Rust: `ErrnoOrFuture` via `write_with_deadline`, not ported)'),
+    ('`write_with_deadline`', 'operations.rs:624-644', j(h(OH, r'^ErrnoOrFuture<UsizeFuture> write_with_deadline\('), s(OC, r'^ErrnoOrFuture<UsizeFuture> write_with_deadline\(')), A,
+     '`Instant` -> `std::chrono::steady_clock::time_point`; the TIMEDOUT error names the operation and fd'),
     ('`write_with_timeout`', 'operations.rs:652-666', j(h(OH, r'^UsizeFuture write_with_timeout\('), s(OC, r'^UsizeFuture write_with_timeout\(')), A,
      '`&impl AsFd` -> `BorrowedFd`; `&[u8]` -> `std::span<const char>`; `Duration` -> `std::chrono::nanoseconds`'),
+    ('`send`', 'operations.rs:674-689', j(h(OH, r'^UsizeFuture send\('), s(ONC, r'^UsizeFuture send\(')), A, '`SendFlags` -> `int` (MSG_*); `&[u8]` -> `std::span<const char>`'),
+    ('`recv`', 'operations.rs:697-712', j(h(OH, r'^UsizeFuture recv\('), s(ONC, r'^UsizeFuture recv\(')), A, '`RecvFlags` -> `int` (MSG_*); `&mut [u8]` -> `std::span<char>`'),
+    ('`recvmsg`', 'operations.rs:720-736', j(h(OH, r'^UsizeFuture recvmsg\('), s(ONC, r'^UsizeFuture recvmsg\(')), A, '`&mut MsgHdr` -> `msghdr*`; `RecvFlags` -> `int`'),
+    ('`sendmsg`', 'operations.rs:744-759', j(h(OH, r'^UsizeFuture sendmsg\('), s(ONC, r'^UsizeFuture sendmsg\(')), A, '`&mut MsgHdr` -> `const msghdr*`; `SendFlags` -> `int`'),
+    ('`pwrite_polled`', 'operations.rs:772-789', j(h(OH, r'^UsizeFuture pwrite_polled\('), s(OC, r'^UsizeFuture pwrite_polled\(')), A, '`impl AsFd` -> `BorrowedFd`; `&[u8]` -> `std::span<const char>`'),
+    ('`pwrite`', 'operations.rs:800-802', j(h(OH, r'^UsizeFuture pwrite\('), s(OC, r'^UsizeFuture pwrite\(')), A, '`&impl AsFd` -> `BorrowedFd`'),
+    ('`readv`', 'operations.rs:811-821', j(h(OH, r'^UsizeFuture readv\('), s(OC, r'^UsizeFuture readv\(')), A, '`&[iovec]` -> `std::span<const iovec>`'),
     ('`read`', 'operations.rs:829-831', j(h(OH, r'^UsizeFuture read\('), s(OC, r'^UsizeFuture read\(')), P, ''),
+    ('`read_with_deadline`', 'operations.rs:839-859', j(h(OH, r'^ErrnoOrFuture<UsizeFuture> read_with_deadline\('), s(OC, r'^ErrnoOrFuture<UsizeFuture> read_with_deadline\(')), A,
+     '`Instant` -> `std::chrono::steady_clock::time_point`; the TIMEDOUT error names the operation and fd'),
     ('`read_with_timeout`', 'operations.rs:867-881', j(h(OH, r'^UsizeFuture read_with_timeout\('), s(OC, r'^UsizeFuture read_with_timeout\(')), A,
      '`&impl AsFd` -> `BorrowedFd`; `&mut [u8]` -> `std::span<char>`'),
+    ('`pread_polled`', 'operations.rs:894-911', j(h(OH, r'^UsizeFuture pread_polled\('), s(OC, r'^UsizeFuture pread_polled\(')), A, '`impl AsFd` -> `BorrowedFd`; `&mut [u8]` -> `std::span<char>`'),
+    ('`pread`', 'operations.rs:920-922', j(h(OH, r'^UsizeFuture pread\('), s(OC, r'^UsizeFuture pread\(')), A, '`&impl AsFd` -> `BorrowedFd`'),
     ('`close`', 'operations.rs:930-935', j(h(OH, r'^UnitFuture close\('), s(OC, r'^UnitFuture close\(')), P, '`ManuallyDrop` -> `into_raw_fd()`'),
     ('`nop`', 'operations.rs:943-945', j(h(OH, r'^UnitFuture nop\(\);'), s(OC, r'^UnitFuture nop\(\) \{')), P, ''),
     ('`yield_io`', 'operations.rs:991-995', j(h(OH, r'^SetYieldCpuFuture yield_io\(\);'), s(OC, r'^SetYieldCpuFuture yield_io\(\)')), P, ''),
@@ -567,7 +633,11 @@ rows = [
     ('`SleepFuture::poll`', 'operations.rs:1098-1107', j(h(OH, r'Poll<Result<void, Errno>> poll\(Context& cx\);', after=r'^class SleepFuture'), s(OC, r'^Poll<Result<void, Errno>> SleepFuture::poll\(')), A,
      'panic -> throws kimojio::Panic'),
     ('`SleepFuture::is_terminated`', 'operations.rs:1111-1113', h(OH, r'bool is_terminated\(\) const', after=r'^class SleepFuture'), P, ''),
+    ('`with_timeout_warning`', 'operations.rs:1119-1142', j(h(OH, r'^TimeoutWarningFuture<F, W> with_timeout_warning\('), h(OH, r'^class TimeoutWarningFuture \{')), A,
+     '`async fn` with `select!` -> `TimeoutWarningFuture`: polls the future, then the timer (created on first poll); after the warning only the future; C++: with_timeout_warning, TimeoutWarningFuture'),
     ('`write_event`', 'operations.rs:1148-1152', j(h(OH, r'^void write_event\('), s(OC, r'^void write_event\(')), A, '`unwrap` -> `get_current_task()` (throws kimojio::Panic)'),
+    ('`log`', 'operations.rs:1158-1165', j(h(OH, r'^void log\('), s(OC, r'^void log\(')), A,
+     '`fmt::Arguments` -> `std::string_view`; `print!` -> `std::cout` (the thread id as `std::thread::id` prints it)'),
     ('`TaskIdentity`', 'operations.rs:1169-1176', h(OH, r'^struct TaskIdentity \{'), P, ''),
     ('`task_identity`', 'operations.rs:1182-1202', j(h(OH, r'^TaskIdentity task_identity\(\);'), s(OC, r'^TaskIdentity task_identity\(\)')), P, ''),
     ('`get_activity_id`', 'operations.rs:1209-1212', j(h(OH, r'^Uuid get_activity_id\(\);'), s(OC, r'^Uuid get_activity_id\(\)')), P, ''),
@@ -587,6 +657,11 @@ rows = [
     ('`operations::WaitFuture::is_terminated`', 'operations.rs:1336-1338', h(OH, r'bool is_terminated\(\) const', after=r'^class TaskWaitFuture'), P, ''),
     ('`operations::WaitFuture::poll`', 'operations.rs:1344-1350', h(OH, r'Poll<Result<void, CanceledError>> poll\(Context& cx\)', after=r'^class TaskWaitFuture'), P, ''),
     ('`shutdown_loop`', 'operations.rs:1357-1360', j(h(OH, r'^void shutdown_loop\(\);'), s(OC, r'^void shutdown_loop\(\)')), P, ''),
+    ('`version_prefix`', 'operations.rs:1363-1370', s(OC, r'^std::string_view version_prefix\('), P, ''),
+    ('`parse_version`', 'operations.rs:1375-1381', j(h(OH, r'^std::optional<std::pair<std::uint32_t, std::uint32_t>> parse_version\('), s(OC, r'^std::optional<std::pair<std::uint32_t, std::uint32_t>> parse_version\(')), A,
+     '`Result<_, ParseIntError>` -> `std::optional`; `parse::<u32>` -> `std::from_chars` over the whole piece; declared in the header for its test'),
+    ('`kernel_version`', 'operations.rs:1385-1392', j(h(OH, r'^std::pair<std::uint32_t, std::uint32_t> kernel_version\('), s(OC, r'^std::pair<std::uint32_t, std::uint32_t> kernel_version\(')), A,
+     '`rustix::system::uname` -> `uname(2)`'),
     ('`io_scope_cancel`', 'operations.rs:1448-1456', j(h(OH, r'^void io_scope_cancel\(\);'), s(OC, r'^void io_scope_cancel\(\) \{')), P, ''),
     ('`io_scope_cancel_and_wait_internal`', 'operations.rs:1471-1506', j(h(OH, r'^void io_scope_cancel_and_wait_internal\('), s(OC, r'^void io_scope_cancel_and_wait_internal\(')), P,
      'declared in the header (used by the template `IoScopeFuture`)'),
@@ -597,6 +672,20 @@ rows = [
     ('`CatchUnwindFuture::poll`', 'operations.rs:1541-1548', h(OH, r'Poll<future_output_t<F>> poll\(Context& cx\) \{', after=r'^class IoScopeFuture'), A,
      '`catch_unwind` -> `try`/`catch (...)`, rethrown after the scope is closed'),
     ('`retain_incomplete`', 'operations.rs:1551-1568', s(OC, r'^void retain_incomplete\('), P, '`swap_remove` -> swap with back + `pop_back`'),
+    ('`ErrnoOrFuture`', 'operations.rs:1574-1577', h(OH, r'^class ErrnoOrFuture \{'), A,
+     'pin_project enum -> class over `std::variant<Errno, Fut>` with `Error` / `Future` factories; declared before its users'),
+    ('`ErrnoOrFuture::poll`', 'operations.rs:1583-1588', h(OH, r'Poll<Output> poll\(Context& cx\)', after=r'^class ErrnoOrFuture'), P, ''),
+    ('`ErrnoOrFuture::is_io_poll`', 'operations.rs:1592-1597', h(OH, r'bool is_io_poll\(\) const', after=r'^class ErrnoOrFuture'), P, ''),
+    ('`ErrnoOrFuture::is_terminated`', 'operations.rs:1601-1606', h(OH, r'bool is_terminated\(\) const', after=r'^class ErrnoOrFuture'), P, ''),
+    ('`IsIoPoll`', 'operations.rs:1610-1612', h(OH, r'^concept IsIoPoll ='), A, 'trait -> concept (`is_io_poll() const`)'),
+    ('`submit`', 'operations.rs:1632-1637', h(OH, r'^SubmitFuture<F> submit\('), P, ''),
+    ('`SubmitFuture`', 'operations.rs:1643-1646', h(OH, r'^class SubmitFuture \{'), A, 'pin_project struct -> class'),
+    ('`SubmitFuture::poll`', 'operations.rs:1652-1669', h(OH, r'Poll<future_output_t<F>> poll\(Context& cx\)', after=r'^class SubmitFuture'), P, ''),
+    test_row('operations.rs', 'unix_domain_socket_test', '1833-1867', ONT, extra=t(ONT, r'^Async<void> unix_domain_socket_test\(\)'), status=A,
+             notes='the abstract name gets the process id (ctest runs test binaries in parallel); `expect` -> `.value()`'),
+    test_row('operations.rs', 'recv_timeout_test', '1870-1911', ONT, extra=t(ONT, r'^Async<void> recv_timeout_test\(\)'), status=A,
+             notes='as unix_domain_socket_test'),
+    test_row('operations.rs', 'parse_version_test', '1914-1936', OT, status=A, notes='`unwrap()` -> `.value()`; `is_err()` -> `!has_value()`'),
     test_row('operations.rs', 'test_cancel_sleep_with_io_scope', '2070-2091', OT, extra=t(OT, r'^Async<void> test_cancel_sleep_with_io_scope\(\)'), status=A,
              notes='`futures::select!` with `default` -> `PollOnce`; the `.map(..)` to a string -> checks the error is `Errno::CANCELED`'),
     test_row('operations.rs', 'test_cancel_wait_with_io_scope', '2093-2110', OT, extra=t(OT, r'^Async<void> test_cancel_wait_with_io_scope\(\)'), status=A,
@@ -607,10 +696,23 @@ rows = [
              notes='`futures::select!` with `default` -> `PollOnce`'),
     test_row('operations.rs', 'test_cancel_too_many_pending_io', '2190-2215', OT, extra=t(OT, r'^Async<void> test_cancel_too_many_pending_io\(\)'), status=A,
              notes='the lazy `map` iterator of nops -> a `make_nops` lambda called after the scope (nops made inside it would be cancelled with it); `join_all` -> `test_support::JoinAll`'),
+    test_row('operations.rs', 'test_overflow_via_submit', '2218-2227', OT, extra=t(OT, r'^Async<void> test_overflow_via_submit\(\)'), status=P),
+    test_row('operations.rs', 'file_tests', '2329-2387', OFT, extra=t(OFT, r'^Async<void> file_tests\(\)'), status=A,
+             notes='a `mkdtemp` directory instead of the fixed `/tmp/kimojio-test`; `c"..."` -> `std::string`; the `close` futures are awaited (Rust drops them unpolled, leaking the fd)'),
     ('everything else in operations.rs', '-', '-', O,
-     'not needed by the five modules (file/socket operations, `*_with_deadline`, `ErrnoOrFuture`, `submit`, `with_timeout_warning`, `log`, `kernel_version`, `io_scope_drain_futures*`, `inject_fault`, the other tests)'),
+     'not ported yet (issue 14): `uring_cmd`, `uring_cmd_polled` (feature `io_uring_cmd`: needs 128-byte SQE rings), `io_scope_drain_futures`, `io_scope_drain_futures_void` (take a `futures::Stream`; the port has no stream type), `inject_fault` (feature `fault_injection`: a `TaskState` field and a check in `RingFuture::poll`), `OperationFuture` (a trait alias), and the tests that need them or test upstream-only machinery'),
 ]
-lean.append(('operations.rs', 'port/include/kimojio/operations.hpp, port/src/operations.cpp (only the functions present there).', rows))
+lean.append(('operations.rs', 'port/include/kimojio/operations.hpp, port/src/operations.cpp, port/src/operations_fs.cpp (the file operations), port/src/operations_net.cpp (the socket operations); tests in tests/test_operations.cpp, tests/test_operations_fs.cpp, tests/test_operations_net.cpp.', rows))
+
+IOH = 'io_type.hpp'
+rows = [
+    ('`IOType`', 'io_type.rs:10-37', h(IOH, r'^enum class IOType'), P, 'all 26 variants, in Rust order'),
+    ('`IOType::fmt`', 'io_type.rs:40-69', h(IOH, r'^constexpr const char\* to_string\(IOType'), A,
+     '`Display` -> `to_string(IOType)` returning the same names (also used in I/O error messages); C++: to_string'),
+    test_row('io_type.rs', 'test_io_type_display', '75-105', 'test_new_user.cpp', status=A,
+             notes='`format!("{}", ..)` -> `to_string(..)`'),
+]
+lean.append(('io_type.rs', 'port/include/kimojio/io_type.hpp.', rows))
 
 
 # ================================================================ render

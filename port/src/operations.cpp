@@ -1,14 +1,67 @@
 // Port of parts of kimojio/src/operations.rs at qbradley/kimojio-rs 35865d7d87d2d2f5bc7cf03d9a5c10a7a9fec88f
-// (the non-template bodies, in Rust order).
+// (the non-template bodies, in Rust order; the file operations of lines 86-394 are in
+// operations_fs.cpp).
 #include "kimojio/operations.hpp"
+
+#include <sys/utsname.h>
+
+#include <charconv>
+#include <iostream>
+#include <sstream>
 
 #include "kimojio/runtime.hpp"
 #include "kimojio/index_waker.hpp"
 
 namespace kimojio {
 
+// operations.rs:546-552 writev (part 2 of 2: definition)
+ErrnoOrFuture<UsizeFuture> writev(BorrowedFd fd, std::span<const iovec> iovec, std::optional<std::uint64_t> offset) {
+    return writev_with_deadline(fd, iovec, offset, std::nullopt);
+}
+
+// operations.rs:560-581 writev_with_deadline (part 2 of 2: definition)
+ErrnoOrFuture<UsizeFuture> writev_with_deadline(BorrowedFd fd, std::span<const iovec> iovec,
+                                                std::optional<std::uint64_t> offset, std::optional<Instant> deadline) {
+    std::optional<std::chrono::nanoseconds> timeout;
+    if (deadline) {
+        Instant now = std::chrono::steady_clock::now();
+        if (*deadline >= now) {
+            timeout = *deadline - now;
+        } else {
+            return ErrnoOrFuture<UsizeFuture>::Error(Errno::TIMEDOUT.with_context(to_string(IOType::Write), fd.fd));
+        }
+    }
+
+    return ErrnoOrFuture<UsizeFuture>::Future(writev_with_timeout(fd, iovec, offset, timeout));
+}
+
+// operations.rs:589-606 writev_with_timeout (part 2 of 2: definition)
+UsizeFuture writev_with_timeout(BorrowedFd fd, std::span<const iovec> buffers, std::optional<std::uint64_t> offset,
+                                std::optional<std::chrono::nanoseconds> timeout) {
+    SQE entry{};
+    io_uring_prep_writev(&entry, fd.fd, buffers.data(), static_cast<unsigned>(buffers.size()),
+                         offset.value_or(UINT64_MAX));
+    return UsizeFuture::new_(entry, fd.fd, timeout, IOType::Write);
+}
+
 // operations.rs:614-616 write (part 2 of 2: definition)
 UsizeFuture write(BorrowedFd fd, std::span<const char> buf) { return write_with_timeout(fd, buf, std::nullopt); }
+
+// operations.rs:624-644 write_with_deadline (part 2 of 2: definition)
+ErrnoOrFuture<UsizeFuture> write_with_deadline(BorrowedFd fd, std::span<const char> buf,
+                                               std::optional<Instant> deadline) {
+    std::optional<std::chrono::nanoseconds> timeout;
+    if (deadline) {
+        Instant now = std::chrono::steady_clock::now();
+        if (*deadline >= now) {
+            timeout = *deadline - now;
+        } else {
+            return ErrnoOrFuture<UsizeFuture>::Error(Errno::TIMEDOUT.with_context(to_string(IOType::Write), fd.fd));
+        }
+    }
+
+    return ErrnoOrFuture<UsizeFuture>::Future(write_with_timeout(fd, buf, timeout));
+}
 
 // operations.rs:652-666 write_with_timeout (part 2 of 2: definition)
 UsizeFuture write_with_timeout(BorrowedFd fd, std::span<const char> buf,
@@ -18,8 +71,42 @@ UsizeFuture write_with_timeout(BorrowedFd fd, std::span<const char> buf,
     return UsizeFuture::new_(entry, fd.fd, timeout, IOType::Write);
 }
 
+// operations.rs:772-789 pwrite_polled (part 2 of 2: definition)
+UsizeFuture pwrite_polled(BorrowedFd fd, std::span<const char> buf, std::uint64_t offset, bool polled) {
+    SQE entry{};
+    io_uring_prep_write(&entry, fd.fd, buf.data(), static_cast<unsigned>(buf.size()), offset);
+    return UsizeFuture::with_polled(entry, fd.fd, std::nullopt, IOType::Write, polled, completion_resources::None{});
+}
+
+// operations.rs:800-802 pwrite (part 2 of 2: definition)
+UsizeFuture pwrite(BorrowedFd fd, std::span<const char> buf, std::uint64_t offset) {
+    return pwrite_polled(fd, buf, offset, false);
+}
+
+// operations.rs:811-821 readv (part 2 of 2: definition)
+UsizeFuture readv(BorrowedFd fd, std::span<const iovec> iovec, std::optional<std::uint64_t> offset) {
+    SQE entry{};
+    io_uring_prep_readv(&entry, fd.fd, iovec.data(), static_cast<unsigned>(iovec.size()), offset.value_or(UINT64_MAX));
+    return UsizeFuture::new_(entry, fd.fd, std::nullopt, IOType::Read);
+}
+
 // operations.rs:829-831 read (part 2 of 2: definition)
 UsizeFuture read(BorrowedFd fd, std::span<char> buf) { return read_with_timeout(fd, buf, std::nullopt); }
+
+// operations.rs:839-859 read_with_deadline (part 2 of 2: definition)
+ErrnoOrFuture<UsizeFuture> read_with_deadline(BorrowedFd fd, std::span<char> buf, std::optional<Instant> deadline) {
+    std::optional<std::chrono::nanoseconds> timeout;
+    if (deadline) {
+        Instant now = std::chrono::steady_clock::now();
+        if (*deadline >= now) {
+            timeout = *deadline - now;
+        } else {
+            return ErrnoOrFuture<UsizeFuture>::Error(Errno::TIMEDOUT.with_context(to_string(IOType::Read), fd.fd));
+        }
+    }
+
+    return ErrnoOrFuture<UsizeFuture>::Future(read_with_timeout(fd, buf, timeout));
+}
 
 // operations.rs:867-881 read_with_timeout (part 2 of 2: definition)
 UsizeFuture read_with_timeout(BorrowedFd fd, std::span<char> buf, std::optional<std::chrono::nanoseconds> timeout) {
@@ -27,6 +114,16 @@ UsizeFuture read_with_timeout(BorrowedFd fd, std::span<char> buf, std::optional<
     io_uring_prep_read(&entry, fd.fd, buf.data(), static_cast<unsigned>(buf.size()), UINT64_MAX);
     return UsizeFuture::new_(entry, fd.fd, timeout, IOType::Read);
 }
+
+// operations.rs:894-911 pread_polled (part 2 of 2: definition)
+UsizeFuture pread_polled(BorrowedFd fd, std::span<char> buf, std::uint64_t offset, bool polled) {
+    SQE entry{};
+    io_uring_prep_read(&entry, fd.fd, buf.data(), static_cast<unsigned>(buf.size()), offset);
+    return UsizeFuture::with_polled(entry, fd.fd, std::nullopt, IOType::Read, polled, completion_resources::None{});
+}
+
+// operations.rs:920-922 pread (part 2 of 2: definition)
+UsizeFuture pread(BorrowedFd fd, std::span<char> buf, std::uint64_t offset) { return pread_polled(fd, buf, offset, false); }
 
 // operations.rs:930-935 close (part 2 of 2: definition)
 UnitFuture close(OwnedFd fd) {
@@ -116,6 +213,14 @@ void write_event(Events event) {
     task_state->write_event(task_id, std::move(event));
 }
 
+// operations.rs:1158-1165 log (part 2 of 2: definition)
+void log(std::string_view message) {
+    TaskIdentity identity = task_identity();
+    std::ostringstream line;
+    line << identity.thread_id << ":" << identity.task_index << " " << message;
+    std::cout << line.str();
+}
+
 // operations.rs:1182-1202 task_identity (part 2 of 2: definition)
 TaskIdentity task_identity() {
     TaskStateCellRef task_state = TaskState::get();
@@ -159,6 +264,51 @@ void set_high_priority(bool high_priority) {
 void shutdown_loop() {
     TaskStateCellRef task_state = TaskState::get();
     task_state->shutdown();
+}
+
+namespace {
+// returns the prefix of version consisting of only digits and periods
+// operations.rs:1363-1370 version_prefix
+std::string_view version_prefix(std::string_view version) {
+    for (std::size_t index = 0; index < version.size(); ++index) {
+        char c = version[index];
+        if (!(c >= '0' && c <= '9') && c != '.') {
+            return version.substr(0, index);
+        }
+    }
+    return version;
+}
+
+// str::parse::<u32>: all of `text` is digits and fits.
+std::optional<std::uint32_t> parse_u32(std::string_view text) {
+    std::uint32_t value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+}  // namespace
+
+// operations.rs:1375-1381 parse_version (part 2 of 2: definition)
+std::optional<std::pair<std::uint32_t, std::uint32_t>> parse_version(std::string_view version) {
+    version = version_prefix(version);
+    std::size_t dot = version.find('.');
+    std::string_view major_text = version.substr(0, dot);
+    std::string_view minor_text = dot == std::string_view::npos ? std::string_view() : version.substr(dot + 1);
+    minor_text = minor_text.substr(0, minor_text.find('.'));
+    std::optional<std::uint32_t> major = parse_u32(major_text);
+    std::optional<std::uint32_t> minor = parse_u32(minor_text);
+    if (!major || !minor) return std::nullopt;
+    return std::pair{*major, *minor};
+}
+
+// operations.rs:1385-1392 kernel_version (part 2 of 2: definition)
+std::pair<std::uint32_t, std::uint32_t> kernel_version() {
+    struct utsname uname {};
+    ::uname(&uname);
+    std::optional<std::pair<std::uint32_t, std::uint32_t>> version = parse_version(uname.release);
+    // if uname does not return a valid version, then report 5.15
+    // as that is the minimum we support.
+    return version.value_or(std::pair<std::uint32_t, std::uint32_t>{5, 15});
 }
 
 // operations.rs:1448-1456 io_scope_cancel (part 2 of 2: definition)

@@ -3,6 +3,7 @@
 #include "kimojio/runtime.hpp"
 
 #include <sched.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -259,12 +260,18 @@ TaskStateCellRef submit_and_complete_io(TaskStateCellRef task_state, bool busy_p
     return task_state;
 }
 
+// Beyond upstream (defined in the marked section at the end).
+namespace {
+void ignore_sigpipe();
+}  // namespace
+
 // runtime.rs:304-318 Runtime::new (part 2 of 2: definition)
 Runtime::Runtime(std::uint8_t thread_index, Configuration configuration)
     : thread_index(thread_index),
       foreign_wake_queue(nullptr),
       foreign_wakes_at_start(0),
       blocking_pool(configuration.blocking_threads) {
+    ignore_sigpipe();  // not in Rust, whose std does it before main
     // Registry first: it refuses 255 and an index a live runtime already uses.
     foreign_wake_queue = ForeignWakeRegistry::register_(thread_index);
     foreign_wakes_at_start = ForeignWakeRegistry::wakes(thread_index);
@@ -357,6 +364,22 @@ void drop_all_tasks(TaskStateCellRef task_state) { teardown(std::move(task_state
 // The foreign-wake path (Phase 2, see foreign_wake.hpp), Runtime's destructor and
 // its foreign-wake accessors, and the teardown's I/O reaping (see PORTING.md,
 // "Teardown of block_on").
+
+namespace {
+// Rust programs start with SIGPIPE ignored, so upstream's writes to a pipe or socket
+// whose reader is gone fail with EPIPE. Do the same when a Runtime starts (process-wide;
+// a handler the program installed, or SIG_IGN already, is left alone).
+void ignore_sigpipe() {
+    struct sigaction current {};
+    if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL &&
+        (current.sa_flags & SA_SIGINFO) == 0) {
+        struct sigaction ignore {};
+        ignore.sa_handler = SIG_IGN;
+        sigemptyset(&ignore.sa_mask);
+        sigaction(SIGPIPE, &ignore, nullptr);
+    }
+}
+}  // namespace
 
 Runtime::~Runtime() {
     // Frees the slot at once: wakers still in flight may reach the queue, which (with

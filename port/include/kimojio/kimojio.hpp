@@ -17,6 +17,7 @@
 #include "kimojio/foreign_wake.hpp"
 #include "kimojio/handle_table.hpp"
 #include "kimojio/index_waker.hpp"
+#include "kimojio/io_exact.hpp"
 #include "kimojio/mut_in_place_cell.hpp"
 #include "kimojio/notify.hpp"
 #include "kimojio/operations.hpp"

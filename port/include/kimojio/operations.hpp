@@ -1,18 +1,33 @@
 // Port of parts of kimojio/src/operations.rs at qbradley/kimojio-rs 35865d7d87d2d2f5bc7cf03d9a5c10a7a9fec88f:
-// write/read (+ _with_timeout), close, nop, yield_io, yield_cpu, sleep, write_event,
-// task_identity, activity ids, set_high_priority, spawn_task, TaskHandle, shutdown_loop,
-// io_scope. Everything here must be called from a task running on a Runtime.
+// the file operations (open .. fallocate, fsync, sync_file_range), writev/readv,
+// write/read (+ _with_deadline, _with_timeout), pwrite/pread (+ _polled), close, nop,
+// yield_io, yield_cpu, sleep, write_event, task_identity, activity ids, set_high_priority,
+// spawn_task, TaskHandle, shutdown_loop, io_scope, ErrnoOrFuture. Everything here must be
+// called from a task running on a Runtime. Paths are copied (and owned by the I/O until
+// it completes); a path with an embedded NUL byte throws std::invalid_argument.
 #pragma once
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <chrono>
 #include <cstdint>
+#include <concepts>
 #include <optional>
 #include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
 #include <thread>
+#include <variant>
 
+#include "kimojio/async.hpp"
 #include "kimojio/async_event.hpp"
 #include "kimojio/errors.hpp"
 #include "kimojio/ring_future.hpp"
+#include "kimojio/socket_addr.hpp"
 #include "kimojio/task.hpp"
 #include "kimojio/task_state_cell.hpp"
 
@@ -25,22 +40,211 @@ struct BorrowedFd {
     BorrowedFd(const OwnedFd& fd) : fd(fd.as_raw_fd()) {}
 };
 
+// std::time::Instant: a point on the monotonic clock (the *_with_deadline forms).
+using Instant = std::chrono::steady_clock::time_point;
+
+// A future that either returns an error, or delegates to a future. Declared before its
+// users (Rust: after retain_incomplete).
+// operations.rs:1574-1577 ErrnoOrFuture
+template <class Fut>
+class ErrnoOrFuture {
+public:
+    using Output = future_output_t<Fut>;
+    static ErrnoOrFuture Error(Errno errno_value) { return ErrnoOrFuture(std::variant<Errno, Fut>(errno_value)); }
+    static ErrnoOrFuture Future(Fut fut) {
+        return ErrnoOrFuture(std::variant<Errno, Fut>(std::in_place_index<1>, std::move(fut)));
+    }
+
+    // operations.rs:1583-1588 ErrnoOrFuture::poll
+    Poll<Output> poll(Context& cx) {
+        if (Errno* errno_value = std::get_if<Errno>(&state)) {
+            return Output(Err{*errno_value});
+        }
+        return std::get<Fut>(state).poll(cx);
+    }
+
+    // operations.rs:1592-1597 ErrnoOrFuture::is_io_poll
+    bool is_io_poll() const {
+        if (std::holds_alternative<Errno>(state)) return false;
+        return std::get<Fut>(state).is_io_poll();
+    }
+
+    // operations.rs:1601-1606 ErrnoOrFuture::is_terminated
+    bool is_terminated() const {
+        if (std::holds_alternative<Errno>(state)) return true;
+        return std::get<Fut>(state).is_terminated();
+    }
+
+private:
+    explicit ErrnoOrFuture(std::variant<Errno, Fut> state) : state(std::move(state)) {}
+    std::variant<Errno, Fut> state;
+};
+
+// Opens (or creates, with O_CREAT in `flags`) the file at `filename`: openat(2) with
+// AT_FDCWD. Resolves to the new descriptor. `flags` and `mode` are the libc constants.
+// operations.rs:86-97 open (part 1 of 2: declaration)
+OwnedFdFuture open(std::string_view filename, int flags, mode_t mode);
+
+// Creates a hard link `newpath` to the file `oldpath` (linkat(2)).
+// operations.rs:105-113 link (part 1 of 2: declaration)
+UnitFuture link(std::string_view oldpath, std::string_view newpath);
+
+// Creates a symbolic link at `linkpath` that points to `target` (symlinkat(2)).
+// operations.rs:121-129 symlink (part 1 of 2: declaration)
+UnitFuture symlink(std::string_view target, std::string_view linkpath);
+
+// Creates a directory with permissions `mode` (mkdirat(2)).
+// operations.rs:137-147 mkdir (part 1 of 2: declaration)
+UnitFuture mkdir(std::string_view pathname, mode_t mode);
+
+// Removes an empty directory (unlinkat(2) with AT_REMOVEDIR).
+// operations.rs:155-165 rmdir (part 1 of 2: declaration)
+UnitFuture rmdir(std::string_view pathname);
+
+// The file's metadata (statx(2)): size, permissions, timestamps, ...
+// operations.rs:173-177 stat (part 1 of 2: declaration)
+Async<Result<struct statx, Errno>> stat(std::string_view filename);
+
+// The metadata of the open file `fd` (statx(2) with AT_EMPTY_PATH).
+// operations.rs:196-200 fstat (part 1 of 2: declaration)
+Async<Result<struct statx, Errno>> fstat(BorrowedFd fd);
+
+// Removes a file (unlinkat(2)); its data stays until the last link and descriptor go.
+// operations.rs:219-227 unlink (part 1 of 2: declaration)
+UnitFuture unlink(std::string_view filename);
+
+// Moves `oldpath` to `newpath`, atomically replacing an existing `newpath` (renameat(2)).
+// operations.rs:235-243 rename (part 1 of 2: declaration)
+UnitFuture rename(std::string_view oldpath, std::string_view newpath);
+
+// Announces an access pattern for file data (posix_fadvise(2); POSIX_FADV_*).
+// operations.rs:251-261 fadvise (part 1 of 2: declaration)
+UnitFuture fadvise(BorrowedFd fd, std::uint64_t offset, std::uint64_t len, int advice);
+
+// Announces an access pattern for memory (madvise(2); MADV_*).
+// operations.rs:269-276 madvise (part 1 of 2: declaration)
+UnitFuture madvise(const void* addr, std::uint64_t len, int advice);
+
+// Allocates (or, with FALLOC_FL_PUNCH_HOLE in `mode`, deallocates) file space (fallocate(2)).
+// operations.rs:285-296 fallocate (part 1 of 2: declaration)
+UnitFuture fallocate(BorrowedFd fd, int mode, std::uint64_t offset, std::uint64_t len);
+
+// Creates a socket (socket(2): AF_*, SOCK_* (may include SOCK_CLOEXEC / SOCK_NONBLOCK),
+// protocol or nullopt for 0) through io_uring when the kernel has the opcode, else directly.
+// operations.rs:304-331 socket (part 1 of 2: declaration)
+Async<Result<OwnedFd, Errno>> socket(int domain, int socket_type, std::optional<int> protocol);
+
+// Waits for and accepts a connection on the listening socket `fd` (accept(2)).
+// operations.rs:340-348 accept (part 1 of 2: declaration)
+OwnedFdFuture accept(BorrowedFd fd);
+
+// Shuts down part or all of a connection (shutdown(2); SHUT_RD, SHUT_WR, SHUT_RDWR).
+// operations.rs:356-364 shutdown (part 1 of 2: declaration)
+UnitFuture shutdown(BorrowedFd fd, int how);
+
+// Transfers the file's modified data and metadata to storage (fsync(2)).
+// operations.rs:372-375 fsync (part 1 of 2: declaration)
+UnitFuture fsync(BorrowedFd fd);
+
+// Synchronizes a range of the file's data with storage (sync_file_range(2)).
+// operations.rs:384-394 sync_file_range (part 1 of 2: declaration)
+UnitFuture sync_file_range(BorrowedFd fd, std::uint64_t offset, std::uint32_t len);
+
+// Binds the socket to a local address (bind(2), synchronous).
+// operations.rs:402-404 bind (part 1 of 2: declaration)
+Result<void, Errno> bind(BorrowedFd fd, const SocketAddr& address);
+
+// Marks the socket as accepting connections (listen(2), synchronous).
+// operations.rs:412-414 listen (part 1 of 2: declaration)
+Result<void, Errno> listen(BorrowedFd fd, int backlog);
+
+// Connects a Unix domain socket to a path or abstract name.
+// operations.rs:490-501 connect_unix (part 1 of 2: declaration)
+Async<Result<void, Errno>> connect_unix(BorrowedFd fd, SocketAddrUnix addr);
+
+// Connects a socket to a peer address (v4, v6, or unix as connect_unix).
+// operations.rs:509-537 connect (part 1 of 2: declaration)
+Async<Result<void, Errno>> connect(BorrowedFd fd, SocketAddr addr);
+
+// Writes the buffers of `iovec` in one operation (writev(2), or pwritev(2) at `offset`).
+// The iovec array and the buffers must outlive the future. Resolves to the byte count.
+// operations.rs:546-552 writev (part 1 of 2: declaration)
+ErrnoOrFuture<UsizeFuture> writev(BorrowedFd fd, std::span<const iovec> iovec, std::optional<std::uint64_t> offset);
+
+// Like writev; fails with Errno::TIMEDOUT if `deadline` passed before it completes.
+// operations.rs:560-581 writev_with_deadline (part 1 of 2: declaration)
+ErrnoOrFuture<UsizeFuture> writev_with_deadline(BorrowedFd fd, std::span<const iovec> iovec,
+                                                std::optional<std::uint64_t> offset, std::optional<Instant> deadline);
+
+// Like writev; fails with Errno::TIME if it does not complete within `timeout`.
+// operations.rs:589-606 writev_with_timeout (part 1 of 2: declaration)
+UsizeFuture writev_with_timeout(BorrowedFd fd, std::span<const iovec> buffers, std::optional<std::uint64_t> offset,
+                                std::optional<std::chrono::nanoseconds> timeout);
+
 // Writes `buf` to the descriptor at its current position. Resolves to the byte count.
 // operations.rs:614-616 write (part 1 of 2: declaration)
 UsizeFuture write(BorrowedFd fd, std::span<const char> buf);
+
+// Like write; fails with Errno::TIMEDOUT if `deadline` passed before it completes.
+// operations.rs:624-644 write_with_deadline (part 1 of 2: declaration)
+ErrnoOrFuture<UsizeFuture> write_with_deadline(BorrowedFd fd, std::span<const char> buf,
+                                               std::optional<Instant> deadline);
 
 // Like write, failing with Errno::TIME if it does not complete within `timeout`.
 // operations.rs:652-666 write_with_timeout (part 1 of 2: declaration)
 UsizeFuture write_with_timeout(BorrowedFd fd, std::span<const char> buf,
                                std::optional<std::chrono::nanoseconds> timeout);
 
+// Sends `buf` on a connected socket (send(2); MSG_* flags, e.g. MSG_NOSIGNAL). With a
+// timeout, fails with Errno::TIME if not done within it.
+// operations.rs:674-689 send (part 1 of 2: declaration)
+UsizeFuture send(BorrowedFd fd, std::span<const char> buf, int flags, std::optional<std::chrono::nanoseconds> timeout);
+
+// Receives into `buf` from a connected socket (recv(2)); 0 when the peer shut down.
+// operations.rs:697-712 recv (part 1 of 2: declaration)
+UsizeFuture recv(BorrowedFd fd, std::span<char> buf, int flags, std::optional<std::chrono::nanoseconds> timeout);
+
+// Receives a message (recvmsg(2)); `msghdr` and what it points at must outlive the future.
+// operations.rs:720-736 recvmsg (part 1 of 2: declaration)
+UsizeFuture recvmsg(BorrowedFd fd, msghdr* msghdr, int flags, std::optional<std::chrono::nanoseconds> timeout);
+
+// Sends a message (sendmsg(2)); `msghdr` and what it points at must outlive the future.
+// operations.rs:744-759 sendmsg (part 1 of 2: declaration)
+UsizeFuture sendmsg(BorrowedFd fd, const msghdr* msghdr, int flags, std::optional<std::chrono::nanoseconds> timeout);
+
+// Writes `buf` at `offset` without moving the file position (pwrite(2)); `polled` uses
+// the IOPOLL ring (devices opened O_DIRECT that support polling).
+// operations.rs:772-789 pwrite_polled (part 1 of 2: declaration)
+UsizeFuture pwrite_polled(BorrowedFd fd, std::span<const char> buf, std::uint64_t offset, bool polled);
+
+// pwrite_polled without polling.
+// operations.rs:800-802 pwrite (part 1 of 2: declaration)
+UsizeFuture pwrite(BorrowedFd fd, std::span<const char> buf, std::uint64_t offset);
+
+// Reads into the buffers of `iovec` in one operation (readv(2), or preadv(2) at `offset`).
+// operations.rs:811-821 readv (part 1 of 2: declaration)
+UsizeFuture readv(BorrowedFd fd, std::span<const iovec> iovec, std::optional<std::uint64_t> offset);
+
 // Reads into `buf` from the descriptor's current position. Resolves to the byte count.
 // operations.rs:829-831 read (part 1 of 2: declaration)
 UsizeFuture read(BorrowedFd fd, std::span<char> buf);
 
+// Like read; fails with Errno::TIMEDOUT if `deadline` passed before it completes.
+// operations.rs:839-859 read_with_deadline (part 1 of 2: declaration)
+ErrnoOrFuture<UsizeFuture> read_with_deadline(BorrowedFd fd, std::span<char> buf, std::optional<Instant> deadline);
+
 // Like read, failing with Errno::TIME if it does not complete within `timeout`.
 // operations.rs:867-881 read_with_timeout (part 1 of 2: declaration)
 UsizeFuture read_with_timeout(BorrowedFd fd, std::span<char> buf, std::optional<std::chrono::nanoseconds> timeout);
+
+// Reads into `buf` from `offset` without moving the file position (pread(2)); `polled`
+// uses the IOPOLL ring.
+// operations.rs:894-911 pread_polled (part 1 of 2: declaration)
+UsizeFuture pread_polled(BorrowedFd fd, std::span<char> buf, std::uint64_t offset, bool polled);
+
+// pread_polled without polling.
+// operations.rs:920-922 pread (part 1 of 2: declaration)
+UsizeFuture pread(BorrowedFd fd, std::span<char> buf, std::uint64_t offset);
 
 // Closes the descriptor through io_uring; the OwnedFd is consumed.
 // operations.rs:930-935 close (part 1 of 2: declaration)
@@ -93,9 +297,55 @@ private:
 // operations.rs:1066-1080 sleep (part 1 of 2: declaration)
 SleepFuture sleep(std::chrono::nanoseconds duration);
 
+// with_timeout_warning wraps `future` without changing its behavior or return value at
+// all. However, if `duration` passes before the future completes, then `warning` is
+// called and `future` continues to be polled until it is completed.
+// operations.rs:1119-1142 with_timeout_warning (part 2 of 2: TimeoutWarningFuture)
+template <Future F, class W>
+class TimeoutWarningFuture {
+public:
+    TimeoutWarningFuture(F future, std::chrono::nanoseconds duration, W warning)
+        : future(std::move(future)), duration(duration), warning(std::move(warning)) {}
+
+    Poll<future_output_t<F>> poll(Context& cx) {
+        if (!warned) {
+            // Create the timeout future when first polled (the Rust async fn body starts then).
+            if (!timer) timer.emplace(sleep(duration));
+            // wait for the future to complete, or a timeout to expire.
+            auto polled = future.poll(cx);
+            if (polled.is_ready()) {
+                timer.reset();
+                return polled;
+            }
+            if (timer->poll(cx).is_pending()) return Pending;
+            timer.reset();
+            warned = true;
+            warning();
+        }
+        return future.poll(cx);
+    }
+
+private:
+    F future;
+    std::chrono::nanoseconds duration;
+    W warning;
+    std::optional<SleepFuture> timer;
+    bool warned = false;
+};
+
+// operations.rs:1119-1142 with_timeout_warning (part 1 of 2: with_timeout_warning)
+template <Future F, class W>
+TimeoutWarningFuture<F, W> with_timeout_warning(F future, std::chrono::nanoseconds duration, W warning) {
+    return TimeoutWarningFuture<F, W>(std::move(future), duration, std::move(warning));
+}
+
 // Writes a tracing event for the current task.
 // operations.rs:1148-1152 write_event (part 1 of 2: declaration)
 void write_event(Events event);
+
+// Prints `message` to stdout prefixed with the current thread id and task index.
+// operations.rs:1158-1165 log (part 1 of 2: declaration)
+void log(std::string_view message);
 
 // Information identifying the current task.
 // operations.rs:1169-1176 TaskIdentity
@@ -204,13 +454,28 @@ private:
     WaitFuture<TaskSource> wait_;
 };
 
+// ---- Beyond upstream (no Rust counterpart): spawn_task's error outside a runtime.
+// Thrown by spawn_task (and spawn) when no Runtime is running block_on on this thread.
+class NotInRuntime : public std::runtime_error {
+public:
+    NotInRuntime()
+        : std::runtime_error(
+              "kimojio::spawn_task called while no kimojio::Runtime is running block_on on this thread: "
+              "spawn from a task (the future given to block_on, or one it spawned)") {}
+};
+// ---- End of spawn_task's error.
+
 // spawn_task creates a new task that will poll the provided future to completion.
-// Throws std::runtime_error when 65,535 tasks are already live on this thread.
+// Throws NotInRuntime outside Runtime::block_on (Rust would queue the task for the next
+// Runtime on the thread), std::runtime_error when 65,535 tasks are already live.
 // operations.rs:1248-1259 spawn_task
 template <Future Fut>
 TaskHandle<future_output_t<Fut>> spawn_task(Fut future) {
-    // propagate current activity id to next task by default
     TaskStateCellRef task_state = TaskState::get();
+    if (task_state->foreign_wake_queue == nullptr) {
+        throw NotInRuntime();  // not in Rust: see PORTING.md "spawn outside a runtime"
+    }
+    // propagate current activity id to next task by default
     Uuid activity_id = task_state->get_current_activity_id();
     Uuid tenant_id = task_state->get_current_tenant_id();
 
@@ -218,10 +483,21 @@ TaskHandle<future_output_t<Fut>> spawn_task(Fut future) {
     return TaskHandle<future_output_t<Fut>>(std::move(task));
 }
 
-// Inform the event loop it should make an immediate shutdown. Runtime::block_on()
-// returns nullopt instead of the result once the current iteration ends.
+// Inform the event loop it should make an immediate shutdown: it stops once the current
+// iteration ends and the tasks left are dropped. Runtime::block_on() returns nullopt
+// if the main task had not returned by then, else the main task's result.
 // operations.rs:1357-1360 shutdown_loop (part 1 of 2: declaration)
 void shutdown_loop();
+
+// Parses "5.15.0-rc1" into (5, 15); trailing characters after the version are ignored.
+// nullopt if the string does not start with a valid version (Rust: ParseIntError).
+// Declared here for its test (private in Rust).
+// operations.rs:1375-1381 parse_version (part 1 of 2: declaration)
+std::optional<std::pair<std::uint32_t, std::uint32_t>> parse_version(std::string_view version);
+
+// The kernel version as (major, minor); (5, 15) if uname's release cannot be parsed.
+// operations.rs:1385-1392 kernel_version (part 1 of 2: declaration)
+std::pair<std::uint32_t, std::uint32_t> kernel_version();
 
 // Restores the outer scope's completions and waits out (after canceling) the I/O
 // gathered while the scope's future ran. Blocks this runtime thread until done.
@@ -281,5 +557,51 @@ IoScopeFuture<F> io_scope(F f) {
 // the scope, without waiting for it. The scope stays open.
 // operations.rs:1448-1456 io_scope_cancel (part 1 of 2: declaration)
 void io_scope_cancel();
+
+// A future that can tell whether its I/O goes to the IOPOLL ring.
+// operations.rs:1610-1612 IsIoPoll
+template <class F>
+concept IsIoPoll = Future<F> && requires(const F& f) {
+    { f.is_io_poll() } -> std::convertible_to<bool>;
+};
+
+// SubmitFuture wraps a future, and if it returns Pending when first polled, immediately
+// submits any pending SQE to the kernel without waiting for other tasks to be polled first.
+// operations.rs:1643-1646 SubmitFuture
+template <IsIoPoll F>
+class SubmitFuture {
+public:
+    explicit SubmitFuture(F future) : future(std::move(future)) {}
+
+    // operations.rs:1652-1669 SubmitFuture::poll
+    Poll<future_output_t<F>> poll(Context& cx) {
+        auto result = future.poll(cx);
+        if (result.is_ready()) {
+            return result;
+        }
+        if (!polled) {
+            polled = true;
+            // if it was not polled, then it is now polled and we can submit the
+            // staged SQE to the kernel
+            bool iopoll = future.is_io_poll();
+            TaskStateCellRef task_state = TaskState::get();
+            (void)submit_and_complete_io(std::move(task_state), false, iopoll);
+        }
+        return Pending;
+    }
+
+private:
+    F future;
+    bool polled = false;
+};
+
+// `submit` wraps a future and ensures that it is submitted to the kernel immediately
+// when it is polled, without waiting for other tasks to be polled: minimum latency at
+// the expense of batching. `co_await kimojio::submit(kimojio::nop())`.
+// operations.rs:1632-1637 submit
+template <IsIoPoll F>
+SubmitFuture<F> submit(F fut) {
+    return SubmitFuture<F>(std::move(fut));
+}
 
 }  // namespace kimojio

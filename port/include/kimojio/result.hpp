@@ -13,11 +13,20 @@
 namespace kimojio {
 
 // A positive errno value (rustix::io::Errno).
+// Not in rustix: `op` and `fd` say which operation failed on which descriptor (set by
+// the I/O futures; nullptr / -1 when unknown), for the message `value()` throws with.
+// They are not part of the value: two Errnos are equal when their codes are.
 struct Errno {
     int code = 0;
+    const char* op = nullptr;
+    int fd = -1;
     constexpr int raw_os_error() const { return code; }
     static constexpr Errno from_raw_os_error(int code) { return Errno{code}; }
-    friend constexpr bool operator==(Errno, Errno) = default;
+    // This code, naming the operation (a string literal) and the descriptor.
+    constexpr Errno with_context(const char* operation, int descriptor) const {
+        return Errno{code, operation, descriptor};
+    }
+    friend constexpr bool operator==(Errno a, Errno b) { return a.code == b.code; }
 
     static const Errno CANCELED;
     static const Errno TIME;
@@ -35,10 +44,19 @@ inline constexpr Errno Errno::PIPE{EPIPE};
 inline constexpr Errno Errno::AGAIN{EAGAIN};
 inline constexpr Errno Errno::BADF{EBADF};
 
-// Turns the error of a Result into the exception `value()` throws.
-[[noreturn]] inline void throw_error(Errno e) {
-    throw std::system_error(e.code, std::generic_category(), "kimojio: I/O operation failed");
+// "kimojio: write on fd 7 failed" (what() appends ": Broken pipe").
+inline std::string describe(Errno e) {
+    std::string what = "kimojio: ";
+    what += e.op != nullptr ? e.op : "I/O operation";
+    if (e.fd >= 0) {
+        what += " on fd " + std::to_string(e.fd);
+    }
+    what += " failed";
+    return what;
 }
+
+// Turns the error of a Result into the exception `value()` throws.
+[[noreturn]] inline void throw_error(Errno e) { throw std::system_error(e.code, std::generic_category(), describe(e)); }
 [[noreturn]] inline void throw_error(const std::exception_ptr& e) { std::rethrow_exception(e); }
 template <class E>
 [[noreturn]] void throw_error(const E&) {

@@ -76,10 +76,11 @@ public:
             task_state->write_event(task->task_index, events::IoStart{activity_id, fd, tag, io_type});
         }
 
-        return RingFuture(std::move(handle));
+        return RingFuture(std::move(handle), fd, io_type);
     }
 
-    RingFuture(RingFuture&& other) noexcept : handle(std::exchange(other.handle, std::nullopt)) {}
+    RingFuture(RingFuture&& other) noexcept
+        : handle(std::exchange(other.handle, std::nullopt)), fd(other.fd), io_type(other.io_type) {}
     RingFuture& operator=(RingFuture&&) = delete;
 
     // ring_future.rs:130-135 RingFuture::cancel
@@ -175,7 +176,7 @@ public:
                     Errno code = cqe_result.error();
                     trace_buffer.write_event(task->task_index,
                                              events::IoError{task->activity_id, tag, code.raw_os_error()});
-                    out.emplace(Err{code});
+                    out.emplace(Err{code.with_context(to_string(io_type), fd)});  // names op and fd
                 }
                 state = completion_state::Terminated{};
                 return std::move(*out);
@@ -239,8 +240,11 @@ public:
     }
 
 private:
-    explicit RingFuture(Rc<Completion> handle) : handle(std::move(handle)) {}
+    RingFuture(Rc<Completion> handle, int fd, IOType io_type) : handle(std::move(handle)), fd(fd), io_type(io_type) {}
     std::optional<Rc<Completion>> handle;
+    // Not in Rust: kept for the error's message (Errno::with_context).
+    int fd;
+    IOType io_type;
 };
 
 // Future representing operations which return either 0 or an error value.

@@ -133,10 +133,14 @@ public:
         task_state.foreign_wake_queue = foreign_wake_queue;
     }
 
-    // Runs the given future until completion.
-    // Returns nullopt if shutdown_loop() is called.
+    // Runs the given future until completion, and every task spawned meanwhile too (as
+    // Rust): a main future that returns while a spawned task waits on I/O that never
+    // completes makes block_on wait forever. End such tasks first: TaskHandle::abort, an
+    // io_scope around the I/O and io_scope_cancel, or shutdown_loop().
+    // Returns nullopt if shutdown_loop() stopped the loop before the future returned.
     // Returns Err(exception) if the future throws.
-    // Returns Ok(output) if the future completes successfully.
+    // Returns Ok(output) if the future completes successfully (also when it called
+    // shutdown_loop() and then returned).
     // runtime.rs:328-411 Runtime::block_on (part 1 of 6: the loop)
     template <Future Fut>
     std::optional<Result<non_void_t<future_output_t<Fut>>, std::exception_ptr>> block_on(Fut main) {
