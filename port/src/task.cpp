@@ -109,11 +109,8 @@ Ring::~Ring() {
 // Not in Rust: a Ring is closed once ~TaskState dropped it (Rust's order); a task left
 // alive at thread exit that submits from its destructor gets a Panic (Rust: the TLS
 // access panics and aborts), not a null dereference.
-io_uring* Ring::live() {
-    if (!ring_) {
-        throw Panic("kimojio: io_uring ring used after ~TaskState closed it (a task left at thread exit used it)");
-    }
-    return ring_.get();
+void Ring::throw_closed() {
+    throw Panic("kimojio: io_uring ring used after ~TaskState closed it (a task left at thread exit used it)");
 }
 
 // task.rs:335-352 Ring::submit_and_wait (part 2 of 2: definition)
@@ -146,46 +143,6 @@ Probe Ring::register_probe() {
     return probe;
 }
 
-// task.rs:360-362 Ring::get_completion_count (part 2 of 2: definition)
-std::size_t Ring::get_completion_count() { return ring_ ? io_uring_cq_ready(ring_.get()) : 0; }
-
-// task.rs:365-367 Ring::get_next_cqe (part 2 of 2: definition)
-std::optional<CQE> Ring::get_next_cqe() {
-    io_uring_cqe* cqe = nullptr;
-    // Performance: io_uring_peek_cqe on an empty CQ calls out of line into liburing,
-    // which returns -EAGAIN unless cq_needs_enter(); test that here first.
-    if (!ring_ || (io_uring_cq_ready(ring_.get()) == 0 && !cq_needs_enter())) {
-        return std::nullopt;
-    }
-    if (io_uring_peek_cqe(ring_.get(), &cqe) != 0 || cqe == nullptr) {
-        return std::nullopt;
-    }
-    CQE copy{cqe->user_data, cqe->res, cqe->flags};
-    io_uring_cqe_seen(ring_.get(), cqe);
-    return copy;
-}
-
-// task.rs:370-379 Ring::submit (part 2 of 2: definition)
-void Ring::submit(std::span<const SQE> entries) {
-    // SAFETY: the pointers in entry have to live until the CQE is processed.
-    // This will be the case as long as RingFuture is polled from a task.
-    auto push_multiple = [&]() {
-        if (io_uring_sq_space_left(live()) < entries.size()) {
-            return false;
-        }
-        for (const SQE& entry : entries) {
-            *io_uring_get_sqe(ring_.get()) = entry;
-        }
-        return true;
-    };
-    if (!push_multiple()) {
-        submit_and_wait(0);
-        if (!push_multiple()) {
-            throw Panic("Can not push SQE");
-        }
-    }
-}
-
 void Ring::wait_cqe_timeout(std::chrono::milliseconds timeout) {
     auto seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout);
     Timespec ts{seconds.count(), std::chrono::duration_cast<std::chrono::nanoseconds>(timeout - seconds).count()};
@@ -193,20 +150,10 @@ void Ring::wait_cqe_timeout(std::chrono::milliseconds timeout) {
     io_uring_wait_cqe_timeout(live(), &cqe, &ts);
 }
 
-// task.rs:422-424 EnterStats::start (part 2 of 2: definition)
-void EnterStats::start() {
-    if (timed()) {
-        start_ticks = Timer::ticks();
-    }
-}
+// Not in Rust: the out-of-line halves of the timed EnterStats::start / stop.
+std::uint64_t EnterStats::now() { return Timer::ticks(); }
 
-// task.rs:425-431 EnterStats::stop (part 2 of 2: definition)
-void EnterStats::stop() {
-    count += 1;
-    if (!timed()) {
-        return;
-    }
-    std::uint64_t elapsed = Timer::ticks() - start_ticks;
+void EnterStats::record(std::uint64_t elapsed) {
     sum += elapsed;
     min = std::min(min, elapsed);
     max = std::max(max, elapsed);
@@ -229,10 +176,7 @@ void EnterStats::report(const char* msg) const {
     }
 }
 
-bool EnterStats::timed() {
-    static const bool timed = std::getenv("KIMOJIO_ENTER_STATS") != nullptr;
-    return timed;
-}
+const bool EnterStats::TIMED = std::getenv("KIMOJIO_ENTER_STATS") != nullptr;
 
 // thread_local! { static TASK_STATE } -- block scope, so that a failing io_uring_setup
 // throws to the caller and is retried on the next get() instead of terminating.
@@ -287,31 +231,10 @@ TaskStateCellRef TaskState::get() {
     return task_state_cell().borrow_mut();
 }
 
-// task.rs:578-584 TaskState::get_completion_count (part 2 of 2: definition)
-std::size_t TaskState::get_completion_count(bool iopoll) {
-    if (iopoll) {
-        return ring_poll.get_completion_count();
-    } else {
-        return ring.get_completion_count();
-    }
-}
-
-// task.rs:587-593 TaskState::get_next_cqe (part 2 of 2: definition)
-std::optional<CQE> TaskState::get_next_cqe(bool iopoll) {
-    if (iopoll) {
-        return ring_poll.get_next_cqe();
-    } else {
-        return ring.get_next_cqe();
-    }
-}
-
 // task.rs:596-598 TaskState::get_current_task (part 2 of 2: definition)
-Rc<Task> TaskState::get_current_task() const {
-    if (!current_task) {
-        throw Panic("kimojio: no current task (called outside a task's poll)");
-    }
-    return *current_task;
-}
+Rc<Task> TaskState::get_current_task() const { return current_task_ref(); }
+
+void TaskState::throw_no_current_task() { throw Panic("kimojio: no current task (called outside a task's poll)"); }
 
 // task.rs:613-618 TaskState::get_current_activity_id (part 2 of 2: definition)
 Uuid TaskState::get_current_activity_id() const {
@@ -327,11 +250,6 @@ void TaskState::set_current_activity_id_and_tenant_id(Uuid activity_id, Uuid ten
         (*current_task)->activity_id = activity_id;
         (*current_task)->tenant_id = tenant_id;
     }
-}
-
-// task.rs:639-643 TaskState::any_ready (part 2 of 2: definition)
-bool TaskState::any_ready() const {
-    return !fill_ready_task_list_io.empty() || !ready_task_list_io.empty() || !ready_task_list_cpu.empty();
 }
 
 // task.rs:655-679 TaskState::schedule_new (part 3 of 3: TaskState::throw_too_many_tasks)
@@ -362,16 +280,6 @@ void TaskState::schedule_io_internal(Rc<Task> task) {
     } else {
         fill_ready_task_list_io.push_back(std::move(task));
     }
-}
-
-std::optional<Rc<Task>> TaskState::get_task_by_index(std::uint16_t task_index) const {
-    if (task_index == 0) {
-        return std::nullopt;
-    }
-    if (const Rc<Task>* task = tasks.get(Index::from(task_index))) {
-        return *task;
-    }
-    return std::nullopt;
 }
 
 // task.rs:712-732 TaskState::schedule_io (part 2 of 2: definition)
@@ -526,7 +434,8 @@ void TaskState::return_completion(Rc<Completion> completion) {
 }
 
 // task.rs:867-876 TaskState::new_completion (part 2 of 2: definition)
-Rc<Completion> TaskState::new_completion(Completion completion) {
+Rc<Completion> TaskState::new_completion(const SQE& entry, bool has_timespec, CompletionResources owned_resources,
+                                         Timespec timespec, std::uint32_t tag, std::uint16_t task_index, bool iopoll) {
     if (!completion_pool.empty()) {
         Rc<Completion> existing = std::move(completion_pool.front());
         completion_pool.pop_front();
@@ -534,10 +443,11 @@ Rc<Completion> TaskState::new_completion(Completion completion) {
         if (ptr == nullptr) {
             throw Panic("Pooled completion must have singular refcount");
         }
-        *ptr = std::move(completion);
+        ptr->refill(entry, has_timespec, std::move(owned_resources), timespec, tag, task_index, iopoll);
         return existing;
     } else {
-        return Rc<Completion>::make(std::move(completion));
+        return Rc<Completion>::make(Completion(completion_state::Idle{entry, has_timespec}, std::move(owned_resources),
+                                               timespec, tag, task_index, iopoll));
     }
 }
 

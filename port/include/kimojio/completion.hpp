@@ -109,6 +109,24 @@ public:
     Completion(Completion&&) = default;
     Completion& operator=(Completion&&) = default;
 
+    // Not in Rust (performance, for TaskState::new_completion): `*this = Completion(...)`
+    // without the temporaries; the old resources are kept when both are None.
+    void refill(const SQE& entry, bool has_timespec, CompletionResources&& resources, Timespec new_timespec,
+                std::uint32_t new_tag, std::uint16_t new_task_index, bool new_iopoll) {
+        state.use_mut([&](CompletionState& s) {
+            auto& idle = s.emplace<completion_state::Idle>();
+            idle.entry.emplace(entry);
+            idle.timespec = has_timespec;
+        });
+        if (resources.index() != 0 || owned_resources.index() != 0) {
+            owned_resources = std::move(resources);
+        }
+        timespec = new_timespec;
+        tag = new_tag;
+        task_index = new_task_index;
+        iopoll = new_iopoll;
+    }
+
     // Rust: fn cancel(self: &Rc<Self>, ...). The user_data of the cancel is `this`.
     // lib.rs:148-183 Completion::cancel (part 1 of 2: declaration)
     void cancel(TaskState& task_state) const;

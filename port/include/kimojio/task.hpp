@@ -357,12 +357,44 @@ public:
     std::size_t submit_and_wait(std::size_t want);
     // task.rs:354-358 Ring::register_probe (part 1 of 2: declaration)
     Probe register_probe();
-    // task.rs:360-362 Ring::get_completion_count (part 1 of 2: declaration)
-    std::size_t get_completion_count();
-    // task.rs:365-367 Ring::get_next_cqe (part 1 of 2: declaration)
-    std::optional<CQE> get_next_cqe();
-    // task.rs:370-379 Ring::submit (part 1 of 2: declaration)
-    void submit(std::span<const SQE> entries);
+    // task.rs:360-362 Ring::get_completion_count
+    std::size_t get_completion_count() { return ring_ ? io_uring_cq_ready(ring_.get()) : 0; }
+    // task.rs:365-367 Ring::get_next_cqe
+    std::optional<CQE> get_next_cqe() {
+        io_uring_cqe* cqe = nullptr;
+        // Performance: io_uring_peek_cqe on an empty CQ calls out of line into liburing,
+        // which returns -EAGAIN unless cq_needs_enter(); test that here first.
+        if (!ring_ || (io_uring_cq_ready(ring_.get()) == 0 && !cq_needs_enter())) {
+            return std::nullopt;
+        }
+        if (io_uring_peek_cqe(ring_.get(), &cqe) != 0 || cqe == nullptr) {
+            return std::nullopt;
+        }
+        CQE copy{cqe->user_data, cqe->res, cqe->flags};
+        io_uring_cqe_seen(ring_.get(), cqe);
+        return copy;
+    }
+    // task.rs:370-379 Ring::submit
+    // task.rs:757-759 TaskState::submit
+    void submit(std::span<const SQE> entries) {
+        // SAFETY: the pointers in entry have to live until the CQE is processed.
+        // This will be the case as long as RingFuture is polled from a task.
+        auto push_multiple = [&]() {
+            if (io_uring_sq_space_left(live()) < entries.size()) {
+                return false;
+            }
+            for (const SQE& entry : entries) {
+                *io_uring_get_sqe(ring_.get()) = entry;
+            }
+            return true;
+        };
+        if (!push_multiple()) {
+            submit_and_wait(0);
+            if (!push_multiple()) {
+                throw Panic("Can not push SQE");
+            }
+        }
+    }
     // Not in Rust: waits up to `timeout` for a CQE (used by the teardown in runtime.cpp).
     void wait_cqe_timeout(std::chrono::milliseconds timeout);
     // Not in Rust (performance): false when submit_and_wait(0) would return 0 without a
@@ -379,7 +411,13 @@ private:
         return (ring_->flags & IORING_SETUP_IOPOLL) ||
                (IO_URING_READ_ONCE(*ring_->sq.kflags) & (IORING_SQ_CQ_OVERFLOW | IORING_SQ_TASKRUN));
     }
-    io_uring* live();
+    io_uring* live() {
+        if (!ring_) [[unlikely]] {
+            throw_closed();
+        }
+        return ring_.get();
+    }
+    [[noreturn]] static void throw_closed();
     // task.rs:23 IoUring
     std::unique_ptr<io_uring> ring_;
 };
@@ -397,15 +435,32 @@ struct EnterStats {
     std::uint64_t max = 0;
     std::uint64_t start_ticks = 0;
 
-    // task.rs:422-424 EnterStats::start (part 1 of 2: declaration)
-    void start();
-    // task.rs:425-431 EnterStats::stop (part 1 of 2: declaration)
-    void stop();
+    // Defined here (performance): untimed, as in every Rust release build, a start is a
+    // test and a stop an increment and a test, with no call.
+    // task.rs:422-424 EnterStats::start
+    void start() {
+        if (timed()) [[unlikely]] {
+            start_ticks = now();
+        }
+    }
+    // task.rs:425-431 EnterStats::stop
+    void stop() {
+        count += 1;
+        if (timed()) [[unlikely]] {
+            record(now() - start_ticks);
+        }
+    }
     // task.rs:432-446 EnterStats::report (part 1 of 2: declaration)
     void report(const char* msg) const;
 
-    // Not in Rust: whether enters are timed (KIMOJIO_ENTER_STATS set; read once per process).
-    static bool timed();
+    // Not in Rust: whether enters are timed (KIMOJIO_ENTER_STATS set; read once per process,
+    // when the library's statics are initialized).
+    static bool timed() { return TIMED; }
+
+private:
+    static const bool TIMED;
+    static std::uint64_t now();             // Timer::ticks, out of line (timer.hpp stays private)
+    void record(std::uint64_t elapsed);     // the timed half of stop
 };
 
 // All the information about tasks and task readiness
@@ -495,12 +550,33 @@ public:
 
     // task.rs:573-575 TaskState::get_task_count
     std::size_t get_task_count() const { return task_count; }
-    // task.rs:578-584 TaskState::get_completion_count (part 1 of 2: declaration)
-    std::size_t get_completion_count(bool iopoll);
-    // task.rs:587-593 TaskState::get_next_cqe (part 1 of 2: declaration)
-    std::optional<CQE> get_next_cqe(bool iopoll);
+    // task.rs:578-584 TaskState::get_completion_count
+    std::size_t get_completion_count(bool iopoll) {
+        if (iopoll) {
+            return ring_poll.get_completion_count();
+        } else {
+            return ring.get_completion_count();
+        }
+    }
+    // task.rs:587-593 TaskState::get_next_cqe
+    std::optional<CQE> get_next_cqe(bool iopoll) {
+        if (iopoll) {
+            return ring_poll.get_next_cqe();
+        } else {
+            return ring.get_next_cqe();
+        }
+    }
     // task.rs:596-598 TaskState::get_current_task (part 1 of 2: declaration)
     Rc<Task> get_current_task() const;
+    // Not in Rust (performance): get_current_task without the Rc copy, for callers that
+    // hold the borrow for as long as they use the task.
+    const Rc<Task>& current_task_ref() const {
+        if (!current_task) [[unlikely]] {
+            throw_no_current_task();
+        }
+        return *current_task;
+    }
+    [[noreturn]] static void throw_no_current_task();
     // task.rs:601-603 TaskState::get_current_thread_id
     std::thread::id get_current_thread_id() const { return thread_id; }
     // task.rs:606-610 TaskState::get_next_tag
@@ -515,8 +591,11 @@ public:
     Uuid get_current_tenant_id() const;
     // task.rs:628-637 TaskState::set_current_activity_id_and_tenant_id (part 1 of 2: declaration)
     void set_current_activity_id_and_tenant_id(Uuid activity_id, Uuid tenant_id);
-    // task.rs:639-643 TaskState::any_ready (part 1 of 2: declaration)
-    bool any_ready() const;
+    // Defined here (performance: every loop turn asks, some twice).
+    // task.rs:639-643 TaskState::any_ready
+    bool any_ready() const {
+        return !fill_ready_task_list_io.empty() || !ready_task_list_io.empty() || !ready_task_list_cpu.empty();
+    }
 
     // Trigger a shutdown of the runtime actively running on this thread. The
     // processing loop will exit after finishing the current iteration.
@@ -542,13 +621,21 @@ public:
         return task;
     }
 
-    // Phase 1: the live task with this index, if any (index 0 is never a task).
-    std::optional<Rc<Task>> get_task_by_index(std::uint16_t task_index) const;
+    // Phase 1: the live task with this index, if any (index 0 is never a task). Defined
+    // in the class (performance: every local and drained foreign wake looks a task up).
+    std::optional<Rc<Task>> get_task_by_index(std::uint16_t task_index) const {
+        if (task_index == 0) {
+            return std::nullopt;
+        }
+        if (const Rc<Task>* task = tasks.get(Index::from(task_index))) {
+            return *task;
+        }
+        return std::nullopt;
+    }
     // task.rs:712-732 TaskState::schedule_io (part 1 of 2: declaration)
     void schedule_io(Rc<Task> task);
     // task.rs:734-754 TaskState::schedule_cpu (part 1 of 2: declaration)
     void schedule_cpu(Rc<Task> task);
-    // task.rs:757-759 TaskState::submit
     void submit(std::span<const SQE> entries) { ring.submit(entries); }
     // task.rs:762-764 TaskState::submit_poll
     void submit_poll(std::span<const SQE> entries) { ring_poll.submit(entries); }
@@ -566,8 +653,12 @@ public:
     void abort_task(Rc<Task> task);
     // task.rs:853-865 TaskState::return_completion (part 1 of 2: declaration)
     void return_completion(Rc<Completion> completion);
+    // Performance: takes the Completion's fields, not a built Completion, so that a pooled
+    // one is refilled in place (Rust's `*ptr = completion` is a memcpy; C++ would build and
+    // move-assign two variants). See PORTING.md "Performance deviations".
     // task.rs:867-876 TaskState::new_completion (part 1 of 2: declaration)
-    Rc<Completion> new_completion(Completion completion);
+    Rc<Completion> new_completion(const SQE& entry, bool has_timespec, CompletionResources owned_resources,
+                                  Timespec timespec, std::uint32_t tag, std::uint16_t task_index, bool iopoll);
 
 private:
     // task.rs:681-710 TaskState::schedule_io_internal (part 1 of 2: declaration)
