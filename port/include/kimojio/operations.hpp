@@ -604,4 +604,16 @@ SubmitFuture<F> submit(F fut) {
     return SubmitFuture<F>(std::move(fut));
 }
 
+#if KIMOJIO_FAULT_INJECTION
+// After the next `operation_count` calls to RingFuture::poll on this thread, the next
+// call returns `fault` (0: the next poll fails). The underlying I/O is not affected.
+// Built only with the CMake option KIMOJIO_FAULT_INJECTION (upstream's fault_injection
+// feature). Any thread: it arms this thread's TaskState, as upstream.
+// operations.rs:1676-1680 inject_fault
+inline void inject_fault(std::size_t operation_count, Errno fault) {
+    TaskStateCellRef task_state = TaskState::get();
+    task_state->inject_fault(operation_count, fault);
+}
+#endif
+
 }  // namespace kimojio

@@ -35,6 +35,7 @@ struct Errno {
     static const Errno PIPE;
     static const Errno AGAIN;
     static const Errno BADF;
+    static const Errno FAULT;
 };
 inline constexpr Errno Errno::CANCELED{ECANCELED};
 inline constexpr Errno Errno::TIME{ETIME};
@@ -43,6 +44,7 @@ inline constexpr Errno Errno::INVAL{EINVAL};
 inline constexpr Errno Errno::PIPE{EPIPE};
 inline constexpr Errno Errno::AGAIN{EAGAIN};
 inline constexpr Errno Errno::BADF{EBADF};
+inline constexpr Errno Errno::FAULT{EFAULT};
 
 // "kimojio: write on fd 7 failed" (what() appends ": Broken pipe").
 inline std::string describe(Errno e) {

@@ -97,6 +97,18 @@ public:
     Poll<Result<T, Errno>> poll(Context& cx) {
         TaskStateCellRef task_state = TaskState::get();
 
+#if KIMOJIO_FAULT_INJECTION
+        if (auto& fault = task_state->fault) {
+            if (fault->first > 0) {
+                fault->first -= 1;
+            } else {
+                Errno code = fault->second;
+                task_state->fault = std::nullopt;
+                return Result<T, Errno>(Err{code.with_context(to_string(io_type), fd)});  // names op and fd
+            }
+        }
+#endif
+
         TaskState& task_state_ref = *task_state;
         if (!task_state_ref.current_task) {
             throw Panic("kimojio: an I/O future must be polled from a task");

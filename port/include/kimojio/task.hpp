@@ -21,6 +21,7 @@
 
 #include "kimojio/block_pool.hpp"
 #include "kimojio/completion.hpp"
+#include "kimojio/config.hpp"
 #include "kimojio/handle_table.hpp"
 #include "kimojio/mut_in_place_cell.hpp"
 #include "kimojio/panic.hpp"
@@ -538,10 +539,20 @@ public:
     // events or immediately terminate.
     bool keep_running = true;
 
+#if KIMOJIO_FAULT_INJECTION
+    // The RingFuture poll that fails next: after `first` more polls, `second` is returned.
+    std::optional<std::pair<std::size_t, Errno>> fault;
+#endif
+
     // Phase 2 (not in Rust): the pending set of the Runtime running block_on on this
     // thread (null outside block_on), and whether its eventfd read is in the ring.
     ForeignWakeQueue* foreign_wake_queue = nullptr;
     bool foreign_wake_read_armed = false;
+
+#if KIMOJIO_FAULT_INJECTION
+    // task.rs:558-561 TaskState::inject_fault
+    void inject_fault(std::size_t operation, Errno fault_value) { fault = std::pair{operation, fault_value}; }
+#endif
 
     // Borrows this thread's TaskState (created on first use; throws std::system_error
     // if io_uring is unavailable).
