@@ -662,7 +662,11 @@ rows = fs_rows + net_rows_1 + fs_rows_2[:2] + net_rows_2 + fs_rows_2[2:] + [
      '`Result<_, ParseIntError>` -> `std::optional`; `parse::<u32>` -> `std::from_chars` over the whole piece; declared in the header for its test'),
     ('`kernel_version`', 'operations.rs:1385-1392', j(h(OH, r'^std::pair<std::uint32_t, std::uint32_t> kernel_version\('), s(OC, r'^std::pair<std::uint32_t, std::uint32_t> kernel_version\(')), A,
      '`rustix::system::uname` -> `uname(2)`'),
-    ('`io_scope_cancel`', 'operations.rs:1448-1456', j(h(OH, r'^void io_scope_cancel\(\);'), s(OC, r'^void io_scope_cancel\(\) \{')), P, ''),
+    ('`io_scope_drain_futures_void`', 'operations.rs:1400-1405', h(OH, r'^Async<Result<void, E>> io_scope_drain_futures_void\('), A,
+     '`impl Stream` -> a type satisfying the concept `kimojio::Stream` (stream.hpp, with `FuturesUnordered`, not in upstream: Rust takes them from the futures crate); the accumulator `|_, _| ()` is a `Unit` lambda that `io_scope_drain_futures` never calls for a `void` accumulator'),
+    ('`io_scope_drain_futures`', 'operations.rs:1413-1440', h(OH, r'^Async<Result<Acc, E>> io_scope_drain_futures\('), A,
+     '`async fn` -> `Async` coroutine; `stream.next().await` -> `co_await next(stream)`; a `void` accumulator (the `_void` form) folds nothing; tests in tests/test_io_scope_drain.cpp (upstream has none: its copyfile example is the use they follow)'),
+    ('`io_scope_cancel`', 'operations.rs:1448-1456', j(h(OH, r'^void io_scope_cancel\(\);', nth=1), s(OC, r'^void io_scope_cancel\(\) \{')), P, ''),
     ('`io_scope_cancel_and_wait_internal`', 'operations.rs:1471-1506', j(h(OH, r'^void io_scope_cancel_and_wait_internal\('), s(OC, r'^void io_scope_cancel_and_wait_internal\(')), P,
      'declared in the header (used by the template `IoScopeFuture`)'),
     ('`io_scope`', 'operations.rs:1512-1528', j(h(OH, r'^IoScopeFuture<F> io_scope\('), h(OH, r'^class IoScopeFuture \{')), A,
@@ -703,7 +707,7 @@ rows = fs_rows + net_rows_1 + fs_rows_2[:2] + net_rows_2 + fs_rows_2[2:] + [
     test_row('operations.rs', 'test_inject_fault', '2304-2326', 'test_fault_injection.cpp', extra=t('test_fault_injection.cpp', r'^Async<void> test_inject_fault\(\)'), status=A,
              notes='built only with `KIMOJIO_FAULT_INJECTION`; `assert_eq!(.., Err(..))` -> `.error() ==`, `Ok(())` -> `.is_ok()`; C++-only cases check the error names the operation and fd, and a fault on an in-flight read cancels it'),
     ('everything else in operations.rs', '-', '-', O,
-     'not ported yet (issue 14): `uring_cmd`, `uring_cmd_polled` (feature `io_uring_cmd`: needs 128-byte SQE rings), `io_scope_drain_futures`, `io_scope_drain_futures_void` (take a `futures::Stream`; the port has no stream type), `OperationFuture` (a trait alias), and the tests that need them or test upstream-only machinery'),
+     'not ported yet (issue 14): `uring_cmd`, `uring_cmd_polled` (feature `io_uring_cmd`: needs 128-byte SQE rings), `OperationFuture` (a trait alias), and the tests that need them or test upstream-only machinery'),
 ]
 lean.append(('operations.rs', 'port/include/kimojio/operations.hpp, port/src/operations.cpp, port/src/operations_fs.cpp (the file operations), port/src/operations_net.cpp (the socket operations); tests in tests/test_operations.cpp, tests/test_operations_fs.cpp, tests/test_operations_net.cpp.', rows))
 

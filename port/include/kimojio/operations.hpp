@@ -28,6 +28,7 @@
 #include "kimojio/errors.hpp"
 #include "kimojio/ring_future.hpp"
 #include "kimojio/socket_addr.hpp"
+#include "kimojio/stream.hpp"
 #include "kimojio/task.hpp"
 #include "kimojio/task_state_cell.hpp"
 
@@ -501,6 +502,47 @@ std::pair<std::uint32_t, std::uint32_t> kernel_version();
 
 // Restores the outer scope's completions and waits out (after canceling) the I/O
 // gathered while the scope's future ran. Blocks this runtime thread until done.
+// Declared here for io_scope_drain_futures; documented at its place below.
+void io_scope_cancel();
+
+// Drains the futures in the stream (every `Result<(), E>`; see io_scope_drain_futures).
+// The stream is typically a FuturesUnordered of I/O futures started in this io_scope.
+// operations.rs:1400-1405 io_scope_drain_futures_void
+template <Stream S, class E>
+Async<Result<void, E>> io_scope_drain_futures_void(Result<void, E> result, S stream) {
+    return io_scope_drain_futures(std::move(result), std::move(stream), [](Unit, Unit) { return Unit{}; });
+}
+
+// Drains the futures in the stream, accumulating the results with `acc(acc, value)`.
+// If any result is an error, pending I/O is canceled (io_scope_cancel: call it inside an
+// io_scope). The rest of the stream is drained and the first error is returned, so none
+// of the futures is dropped when one returns an error.
+// operations.rs:1413-1440 io_scope_drain_futures
+template <Stream S, class Acc, class E, class F>
+Async<Result<Acc, E>> io_scope_drain_futures(Result<Acc, E> result, S stream, F acc) {
+    if (result.is_err()) {
+        io_scope_cancel();
+    }
+
+    while (std::optional<stream_item_t<S>> next_result = co_await next(stream)) {
+        if (next_result->is_ok()) {
+            if (result.is_ok()) {
+                // Rust's `()` accumulator (io_scope_drain_futures_void) has nothing to fold.
+                if constexpr (!std::is_void_v<Acc>) {
+                    result = Ok{acc(std::move(result).value(), std::move(*next_result).value())};
+                }
+            }
+        } else {
+            if (result.is_ok()) {
+                io_scope_cancel();
+                result = Err{std::move(*next_result).error()};
+            }
+        }
+    }
+
+    co_return result;
+}
+
 // operations.rs:1471-1506 io_scope_cancel_and_wait_internal (part 1 of 2: declaration)
 void io_scope_cancel_and_wait_internal(std::optional<IoScopeCompletions> new_io_scope_completions);
 
