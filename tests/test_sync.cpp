@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <latch>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -548,22 +549,46 @@ TEST_CASE("spawn_blocking: bad use throws a clear error") {
 }
 
 TEST_CASE("spawn_blocking: shutdown lets the running function finish and joins the pool") {
+    // The queued job owns a guard whose destruction (shutdown dropping the job unstarted)
+    // is what lets the running job finish: so it is running when shutdown stops the pool,
+    // whatever the machine's load.
+    struct SignalOnDrop {
+        std::latch* dropped;
+        explicit SignalOnDrop(std::latch* latch) : dropped(latch) {}
+        SignalOnDrop(SignalOnDrop&& other) noexcept : dropped(std::exchange(other.dropped, nullptr)) {}
+        ~SignalOnDrop() {
+            if (dropped != nullptr) dropped->count_down();
+        }
+    };
+    std::latch dropped(1);
     std::atomic<bool> finished{false};
+    std::atomic<bool> waited_too_long{false};
     {
         kimojio::Runtime runtime(0, kimojio::Configuration().set_blocking_threads(1));
-        auto result = runtime.block_on([](std::atomic<bool>* finished) -> Async<void> {
+        auto result = runtime.block_on([](std::atomic<bool>* finished, std::atomic<bool>* waited_too_long,
+                                          std::latch* dropped) -> Async<void> {
             std::atomic<bool> started{false};
-            auto job = kimojio::spawn_blocking([finished, &started] {
+            auto job = kimojio::spawn_blocking([finished, waited_too_long, dropped, &started] {
                 started.store(true);
-                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                // Bounded, so a pool that never drops the queued job fails here, not by hanging.
+                auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+                while (!dropped->try_wait()) {
+                    if (std::chrono::steady_clock::now() > deadline) {
+                        waited_too_long->store(true);
+                        break;
+                    }
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                }
                 finished->store(true);
             });
-            (void)kimojio::spawn_blocking([] { FAIL("a job not started by shutdown must not run"); });
+            (void)kimojio::spawn_blocking(
+                [guard = SignalOnDrop(dropped)] { FAIL("a job not started by shutdown must not run"); });
             while (!started.load()) co_await kimojio::yield_io();
             kimojio::shutdown_loop();
             co_return;
-        }(&finished));
+        }(&finished, &waited_too_long, &dropped));
         REQUIRE(result.has_value());
     }
     CHECK(finished.load());  // ~Runtime waited for it
+    CHECK_FALSE(waited_too_long.load());  // the queued job was dropped, not kept
 }

@@ -24,10 +24,12 @@ BlockingPool::~BlockingPool() {
         not_started.swap(jobs_);
     }
     work_.notify_all();
+    // Before the join: a job still running may wait for what these own (their senders go:
+    // any awaiter left sees RecvError).
+    not_started.clear();
     for (std::thread& thread : threads_) {
         thread.join();
     }
-    not_started.clear();  // their senders go: any awaiter left sees RecvError
     if (current_pool == this) {
         current_pool = previous_;
     }
