@@ -85,6 +85,19 @@ io_uring_sqe* sqe_of(io_uring& ring) {
     return sqe;
 }
 
+// Submits what was queued, waits for a completion, and hands each one to f(i, op, res).
+template <class F>
+void for_each_completion(io_uring& ring, F&& f) {
+    if (int r = io_uring_submit_and_wait(&ring, 1); r < 0 && r != -EINTR) die("io_uring_submit_and_wait", -r);
+    io_uring_cqe* cqe;
+    unsigned head, seen = 0;
+    io_uring_for_each_cqe(&ring, head, cqe) {
+        ++seen;
+        f(static_cast<int>(cqe->user_data >> 2), static_cast<Op>(cqe->user_data & 3), cqe->res);
+    }
+    io_uring_cq_advance(&ring, seen);
+}
+
 void raw_server(int connections) {
     int listener = listen_loopback();
     io_uring ring;
@@ -106,33 +119,26 @@ void raw_server(int connections) {
     };
     arm(0, ACCEPT);
     while (closed < connections) {
-        if (int r = io_uring_submit_and_wait(&ring, 1); r < 0 && r != -EINTR) die("io_uring_submit_and_wait", -r);
-        io_uring_cqe* cqe;
-        unsigned head, seen = 0;
-        io_uring_for_each_cqe(&ring, head, cqe) {
-            ++seen;
-            int i = static_cast<int>(cqe->user_data >> 2);
-            auto op = static_cast<Op>(cqe->user_data & 3);
+        for_each_completion(ring, [&](int i, Op op, int res) {
             Conn& c = conns[i];
             if (op == ACCEPT) {
-                if (cqe->res < 0) die("accept", -cqe->res);
-                conns[accepted].fd = cqe->res;
-                no_delay(cqe->res);
+                if (res < 0) die("accept", -res);
+                conns[accepted].fd = res;
+                no_delay(res);
                 arm(accepted, RECV);
                 if (++accepted < connections) arm(accepted, ACCEPT);
-            } else if (op == RECV && cqe->res > 0) {
-                c.len = static_cast<std::size_t>(cqe->res);
+            } else if (op == RECV && res > 0) {
+                c.len = static_cast<std::size_t>(res);
                 c.off = 0;
                 arm(i, SEND);
-            } else if (op == SEND && cqe->res > 0) {
-                c.off += static_cast<std::size_t>(cqe->res);
+            } else if (op == SEND && res > 0) {
+                c.off += static_cast<std::size_t>(res);
                 arm(i, c.off < c.len ? SEND : RECV);
             } else {  // end of stream or an error: this connection is done
                 ::close(c.fd);
                 ++closed;
             }
-        }
-        io_uring_cq_advance(&ring, seen);
+        });
     }
     io_uring_queue_exit(&ring);
     ::close(listener);
@@ -155,7 +161,6 @@ int client(int port, int connections, std::size_t size, long limit, const char* 
         std::vector<char> tx, rx;
         std::size_t off = 0;
         long seq = 0;
-        bool done = false;
     };
     std::vector<Conn> conns(connections);
     auto fill = [&](int i) {
@@ -196,44 +201,30 @@ int client(int port, int connections, std::size_t size, long limit, const char* 
     long messages = 0;
     int active = connections;
     while (active > 0) {
-        if (int r = io_uring_submit_and_wait(&ring, 1); r < 0 && r != -EINTR) die("io_uring_submit_and_wait", -r);
-        io_uring_cqe* cqe;
-        unsigned head, seen = 0;
-        io_uring_for_each_cqe(&ring, head, cqe) {
-            ++seen;
-            int i = static_cast<int>(cqe->user_data >> 2);
-            auto op = static_cast<Op>(cqe->user_data & 3);
+        for_each_completion(ring, [&](int i, Op op, int res) {
             Conn& c = conns[i];
-            if (cqe->res <= 0) {
+            if (res <= 0) {
                 std::fprintf(stderr, "echo_bench client: connection %d message %ld: %s\n", i, c.seq,
-                             cqe->res == 0 ? "closed by the server" : std::strerror(-cqe->res));
-                return 1;
+                             res == 0 ? "closed by the server" : std::strerror(-res));
+                std::exit(1);
             }
-            c.off += static_cast<std::size_t>(cqe->res);
-            if (c.off < size) {
-                arm(i, op);
-                continue;
-            }
+            c.off += static_cast<std::size_t>(res);
+            if (c.off < size) return arm(i, op);
             c.off = 0;
-            if (op == SEND) {
-                arm(i, RECV);
-                continue;
-            }
+            if (op == SEND) return arm(i, RECV);
             if (std::memcmp(c.rx.data(), c.tx.data(), size) != 0) {
                 std::fprintf(stderr, "echo_bench client: connection %d message %ld: the echo differs\n", i, c.seq);
-                return 1;
+                std::exit(1);
             }
             ++messages;
             ++c.seq;
             if (by_count ? c.seq >= per_connection : Clock::now() >= until) {
-                c.done = true;
                 --active;
-                continue;
+                return;
             }
             fill(i);
             arm(i, SEND);
-        }
-        io_uring_cq_advance(&ring, seen);
+        });
     }
     double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     for (Conn& c : conns) ::close(c.fd);

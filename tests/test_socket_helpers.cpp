@@ -45,23 +45,9 @@ void check_client_options(const OwnedFd& fd) {
 }
 
 std::uint16_t local_port(const OwnedFd& fd) {
-    sockaddr_storage storage{};
-    socklen_t len = sizeof(storage);
-    REQUIRE(getsockname(fd.as_raw_fd(), reinterpret_cast<sockaddr*>(&storage), &len) == 0);
-    SocketAddr addr = SocketAddr::from_raw(reinterpret_cast<sockaddr*>(&storage), len);
+    SocketAddr addr = test_support::local_addr(fd);
     if (auto* v6 = std::get_if<SocketAddrV6>(&addr.addr)) return v6->port;
     return std::get<SocketAddrV4>(addr.addr).port;
-}
-
-bool ipv6_available() {
-    int fd = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return false;
-    sockaddr_in6 addr{};
-    addr.sin6_family = AF_INET6;
-    addr.sin6_addr = in6addr_loopback;
-    bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-    ::close(fd);
-    return ok;
 }
 
 // Connects to a create_server_socket listener at `to` (its port filled in), checks every
@@ -127,7 +113,7 @@ TEST_CASE("create_server_socket and create_client_socket over IPv4 loopback: opt
 }
 
 TEST_CASE("create_server_socket and create_client_socket over IPv6 loopback: options set, bytes echoed") {
-    if (!ipv6_available()) {
+    if (!test_support::ipv6_loopback_available()) {
         MESSAGE("skipped: no IPv6 loopback");
         return;
     }
@@ -135,7 +121,7 @@ TEST_CASE("create_server_socket and create_client_socket over IPv6 loopback: opt
 }
 
 TEST_CASE("socket helpers: EADDRINUSE, ECONNREFUSED, and a Unix address throws std::invalid_argument") {
-    if (!ipv6_available()) {
+    if (!test_support::ipv6_loopback_available()) {
         MESSAGE("skipped: create_server_socket needs IPv6");
         return;
     }
