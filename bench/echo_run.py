@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """TCP echo over loopback: kimojio against tokio (current_thread), asio (one thread) and a raw
 liburing loop, 1 / 16 / 64 connections, 64 B and 16 KiB messages. Every server is driven by
-the same client (`echo_bench client`: raw liburing, one message in flight per connection,
+the same client (`liburing_echo client`: raw liburing, one message in flight per connection,
 every echoed byte checked), for SECONDS per measurement; the servers run in one interleaved
 run (the order rotates every round), and each figure is a ratio of medians over the rounds.
 Then user-space instructions per echo round trip of each server by callgrind: the server runs
@@ -31,8 +31,8 @@ PEERS = [("tokio", ">= 1.2x", 1.2), ("asio", ">= 1.5x", 1.5), ("raw_liburing", "
 
 
 def servers():
-    e = os.path.join(BIN, "echo_bench")
-    return {"kimojio": [e, "kimojio_server"], "raw_liburing": [e, "raw_server"], "tokio": [TOKIO, "echo_server"],
+    return {"kimojio": [os.path.join(BIN, "echo_bench")], "raw_liburing": [os.path.join(BIN, "liburing_echo"), "server"],
+            "tokio": [TOKIO, "echo_server"],
             "asio": [os.path.join(BIN, "asio_bench"), "echo_server"]}
 
 
@@ -48,7 +48,7 @@ def start(argv, connections, wrap=()):
 
 
 def client(port, connections, size, limit, impl):
-    out = subprocess.run([os.path.join(BIN, "echo_bench"), "client", str(port), str(connections), str(size),
+    out = subprocess.run([os.path.join(BIN, "liburing_echo"), "client", str(port), str(connections), str(size),
                           str(limit), impl], capture_output=True, text=True, timeout=600)
     if out.returncode != 0:
         raise RuntimeError(f"client against {impl} failed: {out.stderr[-2000:]}")
