@@ -25,19 +25,13 @@ using kimojio::SocketAddr;
 using kimojio::SocketAddrUnix;
 using kimojio::SocketAddrV4;
 using kimojio::SocketAddrV6;
+using test_support::ipv6_loopback_available;
+using test_support::local_addr;
 using test_support::run_test;
 using namespace std::chrono_literals;
 
 namespace {
 std::span<const char> bytes(const char* text) { return std::span<const char>(text, std::char_traits<char>::length(text)); }
-
-// getsockname: where a socket bound to port 0 ended up.
-SocketAddr local_addr(const OwnedFd& fd) {
-    sockaddr_storage storage{};
-    socklen_t len = sizeof(storage);
-    REQUIRE(getsockname(fd.as_raw_fd(), reinterpret_cast<sockaddr*>(&storage), &len) == 0);
-    return SocketAddr::from_raw(reinterpret_cast<sockaddr*>(&storage), len);
-}
 
 // A unique abstract name per test process (tests run in parallel under ctest).
 std::string abstract_name(const char* test) { return std::string(test) + "-" + std::to_string(getpid()); }
@@ -133,17 +127,6 @@ Async<void> tcp_round_trip(SocketAddr at) {
     CHECK(co_await server == 5);
     // The server closed its end: recv sees end of stream.
     CHECK((co_await kimojio::recv(client, back, 0, std::nullopt)).value() == 0);
-}
-
-bool ipv6_loopback_available() {
-    int fd = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return false;
-    sockaddr_in6 addr{};
-    addr.sin6_family = AF_INET6;
-    addr.sin6_addr = in6addr_loopback;
-    bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-    ::close(fd);
-    return ok;
 }
 
 Async<void> refused_and_in_use() {

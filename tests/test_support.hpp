@@ -2,6 +2,9 @@
 #pragma once
 
 #include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <vector>
 
@@ -70,6 +73,26 @@ struct PollOnce {
 inline std::uint64_t user_in_flight_io() {
     auto task_state = kimojio::TaskState::get();
     return task_state->stats.in_flight_io - (task_state->foreign_wake_read_armed ? 1 : 0);
+}
+
+// getsockname: where a socket bound to port 0 ended up.
+inline kimojio::SocketAddr local_addr(const kimojio::OwnedFd& fd) {
+    sockaddr_storage storage{};
+    socklen_t len = sizeof(storage);
+    REQUIRE(getsockname(fd.as_raw_fd(), reinterpret_cast<sockaddr*>(&storage), &len) == 0);
+    return kimojio::SocketAddr::from_raw(reinterpret_cast<sockaddr*>(&storage), len);
+}
+
+// Whether a TCP socket can bind to ::1 here (IPv6 tests skip when not).
+inline bool ipv6_loopback_available() {
+    int fd = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return false;
+    sockaddr_in6 addr{};
+    addr.sin6_family = AF_INET6;
+    addr.sin6_addr = in6addr_loopback;
+    bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    ::close(fd);
+    return ok;
 }
 
 // Runs `body` as the main task of a fresh Runtime on this thread and rethrows

@@ -1,7 +1,9 @@
 // asio peer: round trip (a plain thread asio::post()s to an io_context whose handler
 // writes an eventfd back) and churn (co_spawn of trivial coroutines, 1,000 at a time,
-// each batch run to completion). Prints RESULT lines for ci/bench.
-//   asio_bench round_trip [n] | churn [n]
+// each batch run to completion). Prints RESULT lines for ci/bench. For the TCP echo
+// benchmark (bench/echo_run.py): echo_server, one thread, a coroutine per connection
+// (async_read_some, async_write back), until `connections` closed.
+//   asio_bench round_trip [n] | churn [n] | echo_server <connections>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -65,6 +67,34 @@ void churn(int n) {
     if (completed < n) std::abort();
     std::printf("RESULT churn asio %.6g tasks/s\n", n / seconds);
 }
+asio::awaitable<void> echo_connection(asio::ip::tcp::socket socket) {
+    std::vector<char> buf(16384);
+    for (;;) {
+        asio::error_code ec;
+        std::size_t n = co_await socket.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) co_return;
+        co_await asio::async_write(socket, asio::buffer(buf.data(), n), asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) co_return;
+    }
+}
+
+asio::awaitable<void> accept_connections(asio::ip::tcp::acceptor& acceptor, int connections) {
+    for (int i = 0; i < connections; ++i) {
+        asio::ip::tcp::socket socket = co_await acceptor.async_accept(asio::use_awaitable);
+        socket.set_option(asio::ip::tcp::no_delay(true));
+        asio::co_spawn(acceptor.get_executor(), echo_connection(std::move(socket)), asio::detached);
+    }
+}
+
+// Prints "PORT <n>"; run() returns once every connection closed (no work left).
+void echo_server(int connections) {
+    asio::io_context ctx(1);
+    asio::ip::tcp::acceptor acceptor(ctx, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    std::printf("PORT %u\n", static_cast<unsigned>(acceptor.local_endpoint().port()));
+    std::fflush(stdout);
+    asio::co_spawn(ctx, accept_connections(acceptor, connections), asio::detached);
+    ctx.run();
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -72,8 +102,9 @@ int main(int argc, char** argv) {
     int n = argc > 2 ? std::atoi(argv[2]) : 0;
     if (what == "round_trip") round_trip(n ? n : 20000);
     else if (what == "churn") churn(n ? n : 200000);
+    else if (what == "echo_server") echo_server(n ? n : 1);
     else {
-        std::fprintf(stderr, "usage: %s round_trip [n] | churn [n]\n", argv[0]);
+        std::fprintf(stderr, "usage: %s round_trip [n] | churn [n] | echo_server <connections>\n", argv[0]);
         return 2;
     }
     return 0;

@@ -1007,6 +1007,38 @@ rows = [
 further.append(('async_channel.rs', 'port/include/kimojio/async_channel.hpp (header only); tests in tests/test_async_channel.cpp (plus C++-only tests: a blocked send sees the receiver drop, a canceled send, an aborted receiver, moved-from ends, move-only messages, a pending recv outliving both ends, the errors value() throws).', rows))
 
 
+# ---------------------------------------------------------------- pipe.rs (issue 14)
+PH, PC, PT = 'pipe.hpp', 'pipe.cpp', 'test_pipe.cpp'
+rows = [
+    ('`bipipe`', 'pipe.rs:28-36', j(h(PH, r'^std::pair<OwnedFd, OwnedFd> bipipe\(\);'), s(PC, r'^std::pair<OwnedFd, OwnedFd> bipipe\(\) \{')), A,
+     '`unwrap` -> throws std::system_error naming bipipe and what to do (EMFILE/ENFILE); `SocketFlags::empty()` -> `SOCK_CLOEXEC` (a library should not leak descriptors into exec\'d programs)'),
+    ('`pipe`', 'pipe.rs:41-50', j(h(PH, r'^Result<std::pair<OwnedFd, OwnedFd>, Errno> pipe\(\);'), s(PC, r'^Result<std::pair<OwnedFd, OwnedFd>, Errno> pipe\(\) \{')), A,
+     '`pipe2(fds, 0)` -> `pipe2(fds, O_CLOEXEC)` (as bipipe); the Errno names `pipe2`'),
+    further_test('pipe.rs', PT, 'pipe_test', '61-93',
+                 '`IoSlice` / `iovec` arrays -> `std::array<iovec, 2>`, the shrinking slice -> `std::span<iovec>`; the partial-buffer branch also sets `amount = 0` (upstream leaves it, so a short read would index past the end); checks the bytes that arrived (upstream only unwraps)'),
+]
+further.append(('pipe.rs', 'port/include/kimojio/pipe.hpp, port/src/pipe.cpp; tests in tests/test_pipe.cpp (plus C++-only tests: end of stream, EPIPE after the reader closes, close-on-exec, EMFILE at the descriptor limit).', rows))
+
+# ---------------------------------------------------------------- socket_helpers.rs (issue 14)
+SH, SC = 'socket_helpers.hpp', 'socket_helpers.cpp'
+SH_OPT = '`rustix::net::sockopt::set_*` -> `setsockopt(2)` (`set_int_option`), whose Errno names the option and the fd'
+rows = [
+    ('`create_server_socket`', 'socket_helpers.rs:13-25',
+     j(h(SH, r'^Async<Result<OwnedFd, Errno>> create_server_socket\('), s(SC, r'^Async<Result<OwnedFd, Errno>> create_server_socket\(')), A,
+     '`async fn` -> `Async` coroutine; ' + SH_OPT + '; `rustix::net::bind` -> `kimojio::bind` (operations.rs), `libc::SOMAXCONN` -> `SOMAXCONN`'),
+    ('`create_client_socket`', 'socket_helpers.rs:27-45',
+     j(h(SH, r'^Async<Result<OwnedFd, Errno>> create_client_socket\('), s(SC, r'^Async<Result<OwnedFd, Errno>> create_client_socket\(')), A,
+     '`async fn` -> `Async` coroutine owning the address (`&SocketAddr` -> by value); `std::net::SocketAddr` -> `kimojio::SocketAddr`, whose Unix variant (not in Rust\'s type) throws std::invalid_argument; ' + SH_OPT),
+    ('`enable_tcp_keep_alive`', 'socket_helpers.rs:48-66',
+     j(h(SH, r'^Result<void, Errno> enable_tcp_keep_alive\('), s(SC, r'^Result<void, Errno> enable_tcp_keep_alive\(')), A,
+     '`&OwnedFd` -> `BorrowedFd`; `Duration` -> `std::chrono::nanoseconds`, rounded up to whole seconds as rustix\'s `duration_to_secs` (a negative one, impossible in Rust, is EINVAL); ' + SH_OPT),
+    ('`update_accept_socket`', 'socket_helpers.rs:69-79',
+     j(h(SH, r'^Result<void, Errno> update_accept_socket\('), s(SC, r'^Result<void, Errno> update_accept_socket\(')), A,
+     '`&OwnedFd` -> `BorrowedFd`; ' + SH_OPT),
+]
+further.append(('socket_helpers.rs', 'port/include/kimojio/socket_helpers.hpp, port/src/socket_helpers.cpp. Upstream has no tests here; tests/test_socket_helpers.cpp (C++-only) reads every option back with getsockopt, echoes over IPv4 and IPv6 loopback, and covers EADDRINUSE, ECONNREFUSED, EINVAL, ENOTSOCK, EBADF.', rows))
+
+
 def esc(x):
     return x.replace('|', '\\|')
 
@@ -1063,7 +1095,7 @@ for title, where, rows in lean:
     doc.append('### %s\n\n%s\n\n%s\n' % (title, where, render_table(rows)))
     summary.append((title, len(rows), counts(rows)))
 
-doc.append('## Further modules\n\nWhole modules beyond the five, ported with the same rules (issue 13, part 1).\n')
+doc.append('## Further modules\n\nWhole modules beyond the five, ported with the same rules (issue 13, part 1; pipe.rs and socket_helpers.rs: issue 14).\n')
 for title, where, rows in further:
     doc.append('### %s\n\n%s\n\n%s\n' % (title, where, render_table(rows)))
     summary.append((title, len(rows), counts(rows)))

@@ -1,5 +1,5 @@
 // Adapted from kimojio/src/runtime_handle.rs (RuntimeHandle, schedule_runtime_server,
-// runtime_server) and kimojio/src/message_pipe.rs (recv_message) and pipe.rs (bipipe)
+// runtime_server) and kimojio/src/message_pipe.rs (recv_message)
 // at qbradley/kimojio-rs 35865d7d87d2d2f5bc7cf03d9a5c10a7a9fec88f.
 #include "kimojio/runtime_handle.hpp"
 
@@ -21,14 +21,6 @@ OwnedFd OwnedFd::try_clone() const {
         throw std::system_error(errno, std::generic_category(), "kimojio: could not duplicate a file descriptor");
     }
     return OwnedFd(fd);
-}
-
-std::pair<OwnedFd, OwnedFd> bipipe() {
-    int fds[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
-        throw std::system_error(errno, std::generic_category(), "kimojio: socketpair for the runtime server failed");
-    }
-    return {OwnedFd(fds[0]), OwnedFd(fds[1])};
 }
 
 // runtime_handle.rs:95-98 RuntimeHandle::close_sync (part 2 of 2: definition)

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "kimojio/owned_fd.hpp"
+#include "kimojio/pipe.hpp"  // bipipe, which the runtime server uses
 #include "kimojio/uuid.hpp"
 
 namespace kimojio {
@@ -42,8 +43,5 @@ private:
 
 // runtime_handle.rs:269-276 schedule_runtime_server (part 1 of 2: declaration)
 void schedule_runtime_server(OwnedFd server_pipe, TaskState& task_state, Uuid activity_id, Uuid tenant_id);
-
-// pipe.rs bipipe(): a connected pair of stream sockets. Throws std::system_error.
-std::pair<OwnedFd, OwnedFd> bipipe();
 
 }  // namespace kimojio

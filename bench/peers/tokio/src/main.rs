@@ -6,8 +6,10 @@
 //! For the sync primitives: mpsc (N std threads blocking_send into a bounded channel of
 //! 1,024 that one task drains) and spawn_blocking (a task awaits a trivial blocking job,
 //! n times in a row).
+//! For the TCP echo benchmark (bench/echo_run.py): echo_server (listens on 127.0.0.1, a
+//! spawned task per connection reads and write_all's back, until `connections` closed).
 //!   tokio_bench round_trip [n] | throughput <threads> [n] | foreign_wake [n] | churn [n]
-//!               | mpsc <producers> [n] | spawn_blocking [n]
+//!               | mpsc <producers> [n] | spawn_blocking [n] | echo_server <connections>
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -214,6 +216,39 @@ fn spawn_blocking(n: usize) {
     });
 }
 
+// TCP echo server on a current_thread runtime with I/O enabled: prints "PORT <n>", serves
+// `connections` connections (a task each: read, write_all back), exits when all closed.
+fn echo_server(connections: usize) {
+    use std::io::Write;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rt = tokio::runtime::Builder::new_current_thread().enable_io().build().unwrap();
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        println!("PORT {}", listener.local_addr().unwrap().port());
+        std::io::stdout().flush().unwrap();
+        let mut handles = Vec::with_capacity(connections);
+        for _ in 0..connections {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            stream.set_nodelay(true).unwrap();
+            handles.push(tokio::spawn(async move {
+                let mut buf = vec![0u8; 16384];
+                loop {
+                    let n = match stream.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => n,
+                    };
+                    if stream.write_all(&buf[..n]).await.is_err() {
+                        return;
+                    }
+                }
+            }));
+        }
+        for h in handles {
+            h.await.unwrap();
+        }
+    });
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let num = |i: usize, d: usize| args.get(i).and_then(|s| s.parse().ok()).unwrap_or(d);
@@ -224,8 +259,9 @@ fn main() {
         Some("churn") => churn(num(2, 200000)),
         Some("mpsc") => mpsc(num(2, 1), num(3, 1000000)),
         Some("spawn_blocking") => spawn_blocking(num(2, 20000)),
+        Some("echo_server") => echo_server(num(2, 1)),
         _ => {
-            eprintln!("usage: tokio_bench round_trip [n] | throughput <threads> [n] | foreign_wake [n] | churn [n] | mpsc <producers> [n] | spawn_blocking [n]");
+            eprintln!("usage: tokio_bench round_trip [n] | throughput <threads> [n] | foreign_wake [n] | churn [n] | mpsc <producers> [n] | spawn_blocking [n] | echo_server <connections>");
             std::process::exit(2);
         }
     }
