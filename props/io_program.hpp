@@ -43,6 +43,10 @@ namespace io_program {
 
 inline constexpr int SLOTS = 4;
 inline constexpr std::size_t MAX_STEPS = 64;
+// Port-only outcomes, never in the model: an exception out of a task (its message is the
+// data), and a read or wait that io_scope left unfinished.
+inline constexpr std::int32_t THREW = -3000;
+inline constexpr std::int32_t UNFINISHED = -2000;
 
 struct Program {
     std::vector<OracleIoOp> steps;
@@ -100,8 +104,10 @@ inline std::string to_string(const std::vector<Outcome>& outcomes) {
     for (const Outcome& o : outcomes) {
         os << " slot " << int(o.slot) << ": ";
         if (o.result == ORACLE_IO_ABORTED) os << "aborted";
+        else if (o.result == THREW) os << "threw " << o.data;
+        else if (o.result == UNFINISHED) os << "left unfinished by io_scope";
         else os << o.result;
-        if (!o.data.empty()) {
+        if (!o.data.empty() && o.result != THREW) {
             os << " [";
             for (unsigned char c : o.data) os << ' ' << int(c);
             os << " ]";
@@ -228,6 +234,9 @@ struct SlotTask {
         } catch (const kimojio::TaskAborted&) {
             record(ORACLE_IO_ABORTED);
             throw;
+        } catch (const std::exception& e) {
+            record(THREW, e.what());  // no model outcome is THREW: a difference at once
+            throw;
         }
     }
 };
@@ -256,6 +265,14 @@ struct ScopeTask {
     std::optional<kimojio::IoScopeFuture<Inner>> scope;
 
     kimojio::Poll<void> poll(kimojio::Context& cx) {
+        try {
+            return poll_scope(cx);
+        } catch (const std::exception& e) {
+            SlotTask{w, op, true}.record(THREW, e.what());
+            throw;
+        }
+    }
+    kimojio::Poll<void> poll_scope(kimojio::Context& cx) {
         SlotTask recorder{w, op, true};
         Slot& s = recorder.slot();
         if (!scope) scope.emplace(kimojio::io_scope(Inner{w, op}));
@@ -264,7 +281,7 @@ struct ScopeTask {
             auto r = s.io->poll(cx);
             if (r.is_pending()) {
                 s.io.reset();  // waits for it, so the buffer outlives the read
-                recorder.record(-2000);  // a read io_scope left unfinished: a difference
+                recorder.record(UNFINISHED);
             } else {
                 recorder.record_result(r.value(), true);
             }
@@ -273,7 +290,7 @@ struct ScopeTask {
                 recorder.record(0);  // it was Ready at once: the event was set
             } else {
                 auto r = s.wait->poll(cx);
-                recorder.record(r.is_pending() ? -2000 : r.value().is_ok() ? 0 : -ECANCELED);
+                recorder.record(r.is_pending() ? UNFINISHED : r.value().is_ok() ? 0 : -ECANCELED);
             }
         }
         return kimojio::Ready;
