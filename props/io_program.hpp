@@ -1,11 +1,11 @@
 // An I/O program run through the port and through the oracle's io model (oracle/src/io.rs),
 // for the property props_io and the fuzz harness fuzz/io_fuzz.cpp. The port side is the
 // real runtime on this thread: tasks made with TaskState::schedule_new in four slots, each
-// running one operation (read / write on two pipes, an eventfd and a memfd with real
-// data, a read with a timeout of zero or "never", sleep(0) or sleep(1 h), an AsyncEvent
-// wait, or io_scope around a read or wait it leaves unfinished); between steps the driver
-// cancels a task's I/O (RingFuture::cancel), aborts a task (abort_task) or sets / resets
-// the AsyncEvent. Completions of aborted tasks' I/O arrive after the task ended and their
+// running one operation (read / write, readv / writev on two pipes, an eventfd and a
+// memfd with real data, a read with a timeout of zero or "never", sleep(0) or sleep(1 h),
+// an AsyncEvent wait or wait_reset, or io_scope around a read or wait it leaves
+// unfinished); between steps the driver cancels a task's I/O (RingFuture::cancel), aborts
+// a task (abort_task) or sets (set, set_wake_one, set_wake_n(2)) or resets the AsyncEvent. Completions of aborted tasks' I/O arrive after the task ended and their
 // Completions go back to the pool, which later operations reuse.
 //
 // Each step runs block_on's inner loop (prepare_cohort, get_ready, poll_task,
@@ -52,6 +52,11 @@ struct Program {
     std::vector<OracleIoOp> steps;
 };
 
+// A pipe read (timeout never) or write through readv / writev, the buffer in two iovecs.
+inline bool vectored(const OracleIoOp& s) {
+    return (s.op == ORACLE_IO_WRITE_PIPE || (s.op == ORACLE_IO_READ_PIPE && !s.zero)) && s.offset % 2 == 1;
+}
+
 inline std::string explain_op(const OracleIoOp& s) {
     std::ostringstream os;
     auto bytes = [&] {
@@ -63,14 +68,16 @@ inline std::string explain_op(const OracleIoOp& s) {
     std::string slot = "slot " + std::to_string(s.slot % SLOTS) + ": ";
     std::string timeout = s.zero ? " timeout 0" : " timeout never";
     switch (s.op) {
-        case ORACLE_IO_READ_PIPE: os << slot << "read pipe " << s.target % 2 << " len " << int(s.len) << timeout; break;
-        case ORACLE_IO_WRITE_PIPE: os << slot << "write pipe " << s.target % 2 << " " << bytes(); break;
+        case ORACLE_IO_READ_PIPE:
+            os << slot << (vectored(s) ? "readv" : "read") << " pipe " << s.target % 2 << " len " << int(s.len) << timeout;
+            break;
+        case ORACLE_IO_WRITE_PIPE: os << slot << (vectored(s) ? "writev" : "write") << " pipe " << s.target % 2 << " " << bytes(); break;
         case ORACLE_IO_READ_EVENTFD: os << slot << "read eventfd" << timeout; break;
         case ORACLE_IO_WRITE_EVENTFD: os << slot << "write eventfd " << int(s.len); break;
         case ORACLE_IO_PWRITE_MEMFD: os << slot << "pwrite memfd at " << int(s.offset) << " " << bytes(); break;
         case ORACLE_IO_PREAD_MEMFD: os << slot << "pread memfd at " << int(s.offset) << " len " << int(s.len); break;
         case ORACLE_IO_SLEEP: os << slot << (s.zero ? "sleep(0)" : "sleep(never)"); break;
-        case ORACLE_IO_WAIT_EVENT: os << slot << "AsyncEvent wait"; break;
+        case ORACLE_IO_WAIT_EVENT: os << slot << "AsyncEvent " << (s.target % 2 ? "wait_reset" : "wait"); break;
         case ORACLE_IO_SCOPE:
             os << slot << "io_scope(start "
                << (s.target % 3 == 2 ? std::string("an AsyncEvent wait")
@@ -80,7 +87,7 @@ inline std::string explain_op(const OracleIoOp& s) {
         case ORACLE_IO_CANCEL: os << "cancel the I/O of slot " << s.slot % SLOTS; break;
         case ORACLE_IO_ABORT: os << "abort the task of slot " << s.slot % SLOTS; break;
         case ORACLE_IO_SET: os << "AsyncEvent set"; break;
-        case ORACLE_IO_SET_WAKE_ONE: os << "AsyncEvent set_wake_one"; break;
+        case ORACLE_IO_SET_WAKE_ONE: os << "AsyncEvent " << (s.target % 2 ? "set_wake_n(2)" : "set_wake_one"); break;
         default: os << "AsyncEvent reset"; break;
     }
     return os.str();
@@ -149,6 +156,7 @@ struct Slot {
     std::optional<kimojio::SleepFuture> sleep;
     std::optional<kimojio::WaitAsyncEventFuture> wait;
     std::array<char, 16> buf{};
+    std::array<iovec, 2> iov{};  // readv / writev: buf in two parts
     std::optional<kimojio::Rc<kimojio::Task>> task;  // the live task, for abort
 };
 
@@ -160,6 +168,14 @@ struct World {
 };
 
 inline std::span<char> span_of(Slot& s, std::size_t len) { return {s.buf.data(), std::min<std::size_t>(len, 16)}; }
+
+// The first `len` bytes of the slot's buffer as two iovecs (the first may be empty).
+inline std::span<const iovec> iovecs_of(Slot& s, std::size_t len) {
+    len = std::min<std::size_t>(len, 16);
+    s.iov[0] = {s.buf.data(), len / 2};
+    s.iov[1] = {s.buf.data() + len / 2, len - len / 2};
+    return {s.iov.data(), 2};
+}
 
 // One slot's task: starts its operation when first polled (I/O futures belong to the task
 // that creates them), then polls it until it returns, and records the outcome. An abort
@@ -193,8 +209,18 @@ struct SlotTask {
         if (op.zero) timeout = std::chrono::nanoseconds(0);
         std::memcpy(s.buf.data(), op.data, sizeof op.data);
         switch (op.op) {
-            case ORACLE_IO_READ_PIPE: s.io.emplace(kimojio::read_with_timeout(f.pipes[op.target % 2][0], span_of(s, op.len), timeout)); break;
-            case ORACLE_IO_WRITE_PIPE: s.io.emplace(kimojio::write(f.pipes[op.target % 2][1], span_of(s, std::min<int>(op.len, 8)))); break;
+            case ORACLE_IO_READ_PIPE:
+                if (vectored(op)) s.io.emplace(kimojio::readv(f.pipes[op.target % 2][0], iovecs_of(s, op.len), std::nullopt));
+                else s.io.emplace(kimojio::read_with_timeout(f.pipes[op.target % 2][0], span_of(s, op.len), timeout));
+                break;
+            case ORACLE_IO_WRITE_PIPE:
+                if (vectored(op)) {
+                    s.io.emplace(kimojio::writev_with_timeout(f.pipes[op.target % 2][1], iovecs_of(s, std::min<int>(op.len, 8)),
+                                                              std::nullopt, std::nullopt));
+                } else {
+                    s.io.emplace(kimojio::write(f.pipes[op.target % 2][1], span_of(s, std::min<int>(op.len, 8))));
+                }
+                break;
             case ORACLE_IO_READ_EVENTFD: s.io.emplace(kimojio::read_with_timeout(f.eventfd, span_of(s, 8), timeout)); break;
             case ORACLE_IO_WRITE_EVENTFD: {
                 std::uint64_t value = op.len;
@@ -205,7 +231,7 @@ struct SlotTask {
             case ORACLE_IO_PWRITE_MEMFD: s.io.emplace(kimojio::pwrite(f.memfd, span_of(s, std::min<int>(op.len, 8)), op.offset)); break;
             case ORACLE_IO_PREAD_MEMFD: s.io.emplace(kimojio::pread(f.memfd, span_of(s, op.len), op.offset)); break;
             case ORACLE_IO_SLEEP: s.sleep.emplace(kimojio::sleep(op.zero ? std::chrono::nanoseconds(0) : std::chrono::hours(1))); break;
-            case ORACLE_IO_WAIT_EVENT: s.wait.emplace(w->event.wait()); break;
+            case ORACLE_IO_WAIT_EVENT: s.wait.emplace(op.target % 2 ? w->event.wait_reset() : w->event.wait()); break;
         }
     }
 
@@ -385,7 +411,10 @@ inline std::optional<std::string> run(const Program& p) {
                     if (slot.task) TaskState::get()->abort_task(*slot.task);
                     break;
                 case ORACLE_IO_SET: w->event.set(); break;
-                case ORACLE_IO_SET_WAKE_ONE: w->event.set_wake_one(); break;
+                case ORACLE_IO_SET_WAKE_ONE:
+                    if (op.target % 2) w->event.set_wake_n(2);
+                    else w->event.set_wake_one();
+                    break;
                 case ORACLE_IO_RESET: w->event.reset(); break;
                 case ORACLE_IO_SCOPE:
                     slot.task = TaskState::get()->schedule_new(ScopeTask{w.get(), op, std::nullopt}, kimojio::Uuid::nil(),

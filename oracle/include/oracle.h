@@ -99,10 +99,11 @@ enum {
 typedef struct OracleIo OracleIo;
 typedef struct {
     uint8_t op, slot;
-    uint8_t target;  /* pipe 0 or 1; io_scope: 2 is the AsyncEvent */
+    uint8_t target;  /* pipe 0 or 1; io_scope: 2 is the AsyncEvent; wait: odd is wait_reset;
+                        set_wake_one: odd is set_wake_n(2) */
     uint8_t len;     /* bytes to read, or of data to write (1-8); the eventfd write's value */
     bool zero;       /* a read's timeout of zero (else never), a sleep of zero (else never) */
-    uint8_t offset;  /* memfd offset */
+    uint8_t offset;  /* memfd offset; pipe read (timeout never) and write: odd is readv / writev */
     uint8_t data[8];
 } OracleIoOp;
 typedef struct {

@@ -357,12 +357,12 @@ pub unsafe extern "C" fn oracle_io_apply(io: *mut OracleIo, op: *const OracleIoO
         4 => IoOp::PwriteMemfd { slot, offset: o.offset as usize, data },
         5 => IoOp::PreadMemfd { slot, offset: o.offset as usize, len: o.len as usize },
         6 => IoOp::Sleep { slot, zero: o.zero },
-        7 => IoOp::WaitEvent { slot },
+        7 => IoOp::WaitEvent { slot, reset: o.target % 2 == 1 },
         8 => IoOp::IoScope { slot, target: o.target as usize % 3, len: o.len as usize },
         9 => IoOp::Cancel { slot },
         10 => IoOp::Abort { slot },
         11 => IoOp::Set,
-        12 => IoOp::SetWakeOne,
+        12 => IoOp::SetWakeN { n: 1 + (o.target as usize % 2) },
         _ => IoOp::Reset,
     };
     (*io).0.apply(&op)

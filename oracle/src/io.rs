@@ -23,10 +23,11 @@
 //!   awaiting it: the scope's end submits, cancels and waits, so the read has its data if
 //!   the pipe had some (the read completes when submitted), else ECANCELED; the wait is
 //!   Ok if the event is set, else canceled;
-//! - AsyncEvent: wait is Ok at once if set, else queues (FIFO); set wakes all, set_wake_one
-//!   the first (the others keep waiting even though it is set), reset wakes all to re-check
-//!   (they queue again in the same order); an aborted waiter wakes all the others, which
-//!   re-check.
+//! - AsyncEvent: wait (for set) and wait_reset (for reset) are Ok at once if the event is
+//!   in that state, else queue (one FIFO for both); set and reset wake all, set_wake_n(n)
+//!   the first n (the others keep waiting even though it is set); a woken waiter re-checks:
+//!   Ok if the event is in its state, else it queues again at the back (in wake order);
+//!   an aborted waiter wakes all the others, which re-check.
 
 use std::collections::VecDeque;
 
@@ -45,13 +46,14 @@ pub enum Op {
     PwriteMemfd { slot: usize, offset: usize, data: Vec<u8> },
     PreadMemfd { slot: usize, offset: usize, len: usize },
     Sleep { slot: usize, zero: bool },
-    WaitEvent { slot: usize },
+    /// `reset`: wait_reset (for the event to be reset), else wait (for it to be set).
+    WaitEvent { slot: usize, reset: bool },
     /// pipe 0 or 1: a read of `len` bytes; 2: an AsyncEvent wait.
     IoScope { slot: usize, target: usize, len: usize },
     Cancel { slot: usize },
     Abort { slot: usize },
     Set,
-    SetWakeOne,
+    SetWakeN { n: usize },
     Reset,
 }
 
@@ -78,7 +80,7 @@ pub struct Io {
     eventfd: u64,
     memfd: Vec<u8>,
     event: bool,
-    waiters: VecDeque<usize>, // slots waiting on the AsyncEvent, in queue order
+    waiters: VecDeque<(usize, bool)>, // (slot, the state it waits for), in queue order
     slots: [Option<Waiting>; SLOTS],
     /// The outcomes of the last step.
     pub outcomes: Vec<Outcome>,
@@ -120,12 +122,20 @@ impl Io {
         self.slots.iter().position(|w| matches!(w, Some(Waiting::ReadPipe { pipe: p, .. }) if *p == pipe))
     }
 
-    fn wake_event_waiters(&mut self) {
-        if self.event {
-            for slot in std::mem::take(&mut self.waiters) {
+    /// Woken waiters re-check, in wake order: Ok, or back in the queue (at the back).
+    fn recheck(&mut self, woken: Vec<(usize, bool)>) {
+        for (slot, want) in woken {
+            if self.event == want {
                 self.done(slot, 0, vec![]);
+            } else {
+                self.waiters.push_back((slot, want));
             }
-        } // else they re-check and queue again, in the same order
+        }
+    }
+
+    fn wake_event_waiters(&mut self) {
+        let woken = std::mem::take(&mut self.waiters).into_iter().collect();
+        self.recheck(woken);
     }
 
     /// Applies one step. False: the step is not run (a start on a busy slot, a second
@@ -141,7 +151,7 @@ impl Io {
             | Op::PwriteMemfd { slot, .. }
             | Op::PreadMemfd { slot, .. }
             | Op::Sleep { slot, .. }
-            | Op::WaitEvent { slot }
+            | Op::WaitEvent { slot, .. }
             | Op::IoScope { slot, .. } => Some(slot),
             _ => None,
         };
@@ -215,12 +225,12 @@ impl Io {
                     self.slots[slot] = Some(Waiting::Sleep);
                 }
             }
-            &Op::WaitEvent { slot } => {
-                if self.event {
+            &Op::WaitEvent { slot, reset } => {
+                if self.event != reset {
                     self.done(slot, 0, vec![]);
                 } else {
                     self.slots[slot] = Some(Waiting::Event);
-                    self.waiters.push_back(slot);
+                    self.waiters.push_back((slot, !reset));
                 }
             }
             &Op::IoScope { slot, target, len } => {
@@ -245,7 +255,7 @@ impl Io {
                 Some(waiting) => {
                     self.done(slot, ABORTED, vec![]);
                     if waiting == Waiting::Event {
-                        self.waiters.retain(|&s| s != slot);
+                        self.waiters.retain(|&(s, _)| s != slot);
                         self.wake_event_waiters();
                     }
                 }
@@ -254,11 +264,10 @@ impl Io {
                 self.event = true;
                 self.wake_event_waiters();
             }
-            Op::SetWakeOne => {
+            &Op::SetWakeN { n } => {
                 self.event = true;
-                if let Some(slot) = self.waiters.pop_front() {
-                    self.done(slot, 0, vec![]);
-                }
+                let woken = (0..n).filter_map(|_| self.waiters.pop_front()).collect();
+                self.recheck(woken);
             }
             Op::Reset => {
                 self.event = false;
@@ -314,14 +323,29 @@ mod tests {
     fn set_wake_one_wakes_the_first_waiter_and_an_aborted_waiter_wakes_the_rest() {
         let mut io = Io::new();
         for slot in 0..3 {
-            io.apply(&Op::WaitEvent { slot });
+            io.apply(&Op::WaitEvent { slot, reset: false });
         }
         io.apply(&Op::Reset);
         assert!(io.outcomes.is_empty(), "reset: they re-check and wait again");
-        io.apply(&Op::SetWakeOne);
+        io.apply(&Op::SetWakeN { n: 1 });
         assert_eq!(io.outcomes, vec![outcome(0, 0, b"")]);
         io.apply(&Op::Abort { slot: 1 });
         assert_eq!(io.outcomes, vec![outcome(1, ABORTED, b""), outcome(2, 0, b"")], "set: the woken waiter completes");
+    }
+
+    #[test]
+    fn a_wait_reset_woken_by_set_wake_n_queues_again_at_the_back() {
+        let mut io = Io::new();
+        io.apply(&Op::Set);
+        io.apply(&Op::WaitEvent { slot: 0, reset: true });
+        io.apply(&Op::WaitEvent { slot: 1, reset: true });
+        io.apply(&Op::WaitEvent { slot: 2, reset: false });
+        assert_eq!(io.outcomes, vec![outcome(2, 0, b"")], "set: a wait is Ok at once");
+        io.apply(&Op::SetWakeN { n: 1 });
+        assert!(io.outcomes.is_empty(), "0 re-checks and queues again");
+        assert_eq!(io.waiters, VecDeque::from(vec![(1, false), (0, false)]), "at the back");
+        io.apply(&Op::Reset);
+        assert_eq!(io.outcomes, vec![outcome(1, 0, b""), outcome(0, 0, b"")], "in queue order");
     }
 
     #[test]
