@@ -2,7 +2,7 @@
 """Mutants of port/, applied to a scratch copy of the tree (never to the tree itself).
 
 Named mutants are the planted bugs: planted-1..3, 8, 9 must fail the Relacy model
-(ci/planted-bugs), planted-4..7 the fuzz harnesses (ci/mutants). Generated mutants
+(ci/planted-bugs), planted-4..7 and 10..12 the fuzz harnesses (ci/mutants). Generated mutants
 (seeded, deterministic) feed the mutation run, which writes MUTATION.md.
 
   ci/mutate.py list [--generated]           the mutants (id, file:line, what)
@@ -98,6 +98,19 @@ NAMED = [
      '            schedule_io_internal(std::move(task));\n'
      '            break;\n',
      'a wake of a Complete task schedules it'),
+    ('planted-10', 'port/src/runtime.cpp',
+     '                if (result == Result<std::uint32_t, Errno>(Err{Errno::CANCELED}) && !submitted->canceled) {\n',
+     '                if (result == Result<std::uint32_t, Errno>(Err{Errno::CANCELED}) && submitted->canceled) {\n',
+     "a cancel is reported as a timeout (ETIME), a timeout as a cancel"),
+    ('planted-11', 'port/src/async_event.cpp',
+     '        if (waiting_tasks.wake_one()) {\n'
+     '            count -= 1;\n',
+     '        if (waiting_tasks.wake_one()) {\n',
+     'set_wake_one wakes every waiter'),
+    ('planted-12', 'port/src/task.cpp',
+     '        && Rc<Completion>::strong_count(completion) == 1) {\n',
+     '        ) {\n',
+     'a completion goes back to the pool while a future still holds it'),
     ('planted-7', 'port/src/index_waker.cpp',
      '    if (thread_index == current_thread && current_thread != NO_THREAD_INDEX) {\n',
      '    if (current_thread != NO_THREAD_INDEX) {\n',

@@ -86,6 +86,41 @@ typedef struct {
 typedef OracleWorldPoll (*OracleWorldScript)(void* ctx, uint16_t task);
 void oracle_world_run_cohort(OracleWorld* w, uint8_t thread, OracleWorldScript script, void* ctx);
 
+/* One runtime's I/O (oracle/src/io.rs): tasks in slots 0-3 each run one operation on two
+ * pipes, an eventfd, a memfd, a timer or an AsyncEvent; cancels, aborts and io_scope.
+ * Each step is meant to run to quiescence before the next. */
+enum {
+    ORACLE_IO_READ_PIPE, ORACLE_IO_WRITE_PIPE, ORACLE_IO_READ_EVENTFD, ORACLE_IO_WRITE_EVENTFD,
+    ORACLE_IO_PWRITE_MEMFD, ORACLE_IO_PREAD_MEMFD, ORACLE_IO_SLEEP, ORACLE_IO_WAIT_EVENT,
+    ORACLE_IO_SCOPE, ORACLE_IO_CANCEL, ORACLE_IO_ABORT, ORACLE_IO_SET, ORACLE_IO_SET_WAKE_ONE,
+    ORACLE_IO_RESET
+};
+#define ORACLE_IO_ABORTED (-1000) /* the outcome of a task ended by abort */
+typedef struct OracleIo OracleIo;
+typedef struct {
+    uint8_t op, slot;
+    uint8_t target;  /* pipe 0 or 1; io_scope: 2 is the AsyncEvent; wait: odd is wait_reset;
+                        set_wake_one: odd is set_wake_n(2) */
+    uint8_t len;     /* bytes to read, or of data to write (1-8); the eventfd write's value */
+    bool zero;       /* a read's timeout of zero (else never), a sleep of zero (else never) */
+    uint8_t offset;  /* memfd offset; pipe read (timeout never) and write: odd is readv / writev */
+    uint8_t data[8];
+} OracleIoOp;
+typedef struct {
+    uint8_t slot;
+    int32_t result; /* byte count, 0 (unit), -errno, or ORACLE_IO_ABORTED */
+    uint8_t len;    /* bytes read, in data (an eventfd read: the counter, little-endian) */
+    uint8_t data[16];
+} OracleIoOutcome;
+OracleIo* oracle_io_new(void);
+void oracle_io_free(OracleIo* io);
+bool oracle_io_apply(OracleIo* io, const OracleIoOp* op); /* false: skipped */
+size_t oracle_io_outcomes(const OracleIo* io, OracleIoOutcome* out, size_t capacity);
+size_t oracle_io_in_flight(const OracleIo* io); /* waiting reads and sleeps */
+/* Buffered bytes of pipe 0 or 1 (target 0, 1) or the memfd's contents (2). */
+size_t oracle_io_contents(const OracleIo* io, uint8_t target, uint8_t* out, size_t capacity);
+uint64_t oracle_io_eventfd(const OracleIo* io);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,6 +2,7 @@
 //! Every function takes the pointer its constructor returned; none is thread-safe.
 
 use crate::handle_table::HandleTable;
+use crate::io::{Io, Op as IoOp, SLOTS};
 use crate::scheduler::{Event, Poll, Scheduler};
 use crate::world::World;
 
@@ -300,4 +301,113 @@ pub unsafe extern "C" fn oracle_world_run_cohort(
         let p = script(ctx, task);
         ((0..p.wake_count).map(|i| *p.wakes.add(i)).collect(), p.complete)
     });
+}
+
+pub struct OracleIo(Io);
+
+#[repr(C)]
+pub struct OracleIoOp {
+    /// 0 read pipe .. 13 reset: the order of oracle.h's ORACLE_IO_* constants.
+    pub op: u8,
+    pub slot: u8,
+    /// The pipe (0, 1), or for io_scope 2: the AsyncEvent.
+    pub target: u8,
+    /// Bytes to read, or of `data` to write; the eventfd write's value.
+    pub len: u8,
+    /// A timeout of zero (reads), a sleep of zero.
+    pub zero: bool,
+    pub offset: u8,
+    pub data: [u8; 8],
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct OracleIoOutcome {
+    pub slot: u8,
+    pub result: i32,
+    pub len: u8,
+    pub data: [u8; 16],
+}
+
+#[no_mangle]
+pub extern "C" fn oracle_io_new() -> *mut OracleIo {
+    Box::into_raw(Box::new(OracleIo(Io::new())))
+}
+
+/// # Safety
+/// `io` comes from oracle_io_new and is not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_io_free(io: *mut OracleIo) {
+    drop(Box::from_raw(io));
+}
+
+/// Applies one step; false if the model skips it (the harness skips it too).
+/// # Safety
+/// `io` comes from oracle_io_new; `op` is readable.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_io_apply(io: *mut OracleIo, op: *const OracleIoOp) -> bool {
+    let o = &*op;
+    let (slot, pipe) = (o.slot as usize % SLOTS, o.target as usize % 2);
+    let data = o.data[..(o.len as usize).min(8)].to_vec();
+    let op = match o.op {
+        0 => IoOp::ReadPipe { slot, pipe, len: o.len as usize, zero_timeout: o.zero },
+        1 => IoOp::WritePipe { slot, pipe, data },
+        2 => IoOp::ReadEventfd { slot, zero_timeout: o.zero },
+        3 => IoOp::WriteEventfd { slot, value: o.len as u64 },
+        4 => IoOp::PwriteMemfd { slot, offset: o.offset as usize, data },
+        5 => IoOp::PreadMemfd { slot, offset: o.offset as usize, len: o.len as usize },
+        6 => IoOp::Sleep { slot, zero: o.zero },
+        7 => IoOp::WaitEvent { slot, reset: o.target % 2 == 1 },
+        8 => IoOp::IoScope { slot, target: o.target as usize % 3, len: o.len as usize },
+        9 => IoOp::Cancel { slot },
+        10 => IoOp::Abort { slot },
+        11 => IoOp::Set,
+        12 => IoOp::SetWakeN { n: 1 + (o.target as usize % 2) },
+        _ => IoOp::Reset,
+    };
+    (*io).0.apply(&op)
+}
+
+/// The last step's outcomes (in the model's order); returns how many there are.
+/// # Safety
+/// `io` comes from oracle_io_new; `out` has room for `capacity` outcomes.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_io_outcomes(io: *const OracleIo, out: *mut OracleIoOutcome, capacity: usize) -> usize {
+    let outcomes = &(*io).0.outcomes;
+    for (i, o) in outcomes.iter().take(capacity).enumerate() {
+        let mut data = [0u8; 16];
+        let n = o.data.len().min(16);
+        data[..n].copy_from_slice(&o.data[..n]);
+        *out.add(i) = OracleIoOutcome { slot: o.slot, result: o.result, len: n as u8, data };
+    }
+    outcomes.len()
+}
+
+/// I/O the kernel holds at quiescence (waiting reads and sleeps).
+/// # Safety
+/// `io` comes from oracle_io_new.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_io_in_flight(io: *const OracleIo) -> usize {
+    (*io).0.in_flight()
+}
+
+/// What is buffered in pipe 0 or 1 (target 0, 1) or in the memfd (2): writes up to
+/// `capacity` bytes, returns how many there are.
+/// # Safety
+/// `io` comes from oracle_io_new; `out` has room for `capacity` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_io_contents(io: *const OracleIo, target: u8, out: *mut u8, capacity: usize) -> usize {
+    let bytes = if target < 2 { (*io).0.pipe(target as usize) } else { (*io).0.memfd().to_vec() };
+    for (i, b) in bytes.iter().take(capacity).enumerate() {
+        *out.add(i) = *b;
+    }
+    bytes.len()
+}
+
+/// The eventfd's counter.
+/// # Safety
+/// `io` comes from oracle_io_new.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_io_eventfd(io: *const OracleIo) -> u64 {
+    (*io).0.eventfd()
 }

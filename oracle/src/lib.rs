@@ -6,8 +6,11 @@
 //! - [`scheduler`]: one runtime's task states and ready lists (fill / cohort / cpu).
 //! - [`world`]: several runtimes by thread index, wakers as (thread, task) identities,
 //!   foreign wakes queued to their owner and drained in ascending task index.
+//! - [`io`]: one runtime's I/O: pipes, an eventfd, a memfd, timers and an AsyncEvent,
+//!   cancels, aborts and io_scope, and what each operation returns.
 
 pub mod handle_table;
+pub mod io;
 pub mod scheduler;
 pub mod world;
 
