@@ -178,7 +178,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="kimojio_pread_") as tmp:
         path = os.path.join(tmp, "file")
         make_file(path, size)
-        fs = subprocess.run(["stat", "-f", "-c", "%T", tmp], capture_output=True, text=True).stdout.strip()
+        fs = subprocess.run(["findmnt", "-n", "-o", "FSTYPE", "--target", tmp], capture_output=True, text=True).stdout.strip()
         samples = wall_clock(impls, path, size, args.runs, args.seconds, args.quick) if args.runs > 0 else {}
         per = {} if args.no_instructions else instructions(path, size, args.small, args.large)
     what = f"{args.quick:,} reads" if args.quick else f"{args.seconds:g} s"
