@@ -4,7 +4,6 @@
 // keep one read in flight. The raw baseline is bench/peers/liburing_pread.cpp.
 //   pread_bench <file> <depth> <seconds | -reads> <seed>
 #include <fcntl.h>
-#include <sys/stat.h>
 
 #include <array>
 #include <cstdio>
@@ -40,12 +39,7 @@ kimojio::Async<int> run(pread_bench::Args args) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    struct stat st{};
-    if (argc >= 2 && ::stat(argv[1], &st) != 0) {
-        std::perror(argv[1]);
-        return 2;
-    }
-    auto args = pread_bench::parse(argc, argv, "pread_bench", static_cast<std::uint64_t>(st.st_size));
+    auto args = pread_bench::parse(argc, argv, "pread_bench");
     kimojio::Runtime runtime(0, kimojio::Configuration());
     auto status = runtime.block_on(run(args));  // value() rethrows what the main task threw
     return status ? status->value() : 1;

@@ -10,6 +10,9 @@
 // `depth` reads in flight complete.
 #pragma once
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -36,13 +39,19 @@ struct Args {
     std::uint64_t seed;
 };
 
-// pread_bench <file> <depth> <seconds | -reads> <seed>
-inline Args parse(int argc, char** argv, const char* program, std::uint64_t file_size) {
+// <program> <file> <depth> <seconds | -reads> <seed>; exits 2 on bad arguments.
+inline Args parse(int argc, char** argv, const char* program) {
     if (argc != 5) {
         std::fprintf(stderr, "usage: %s <file> <depth> <seconds | -reads> <seed>\n", program);
         std::exit(2);
     }
-    Args a{argv[1], file_size / BLOCK, std::atoi(argv[2]), 0, 0, std::strtoull(argv[4], nullptr, 10)};
+    struct stat st{};
+    if (::stat(argv[1], &st) != 0) {
+        std::fprintf(stderr, "%s: %s: %s\n", program, argv[1], std::strerror(errno));
+        std::exit(2);
+    }
+    Args a{argv[1], static_cast<std::uint64_t>(st.st_size) / BLOCK, std::atoi(argv[2]), 0, 0,
+           std::strtoull(argv[4], nullptr, 10)};
     double v = std::atof(argv[3]);
     if (v > 0) {
         a.seconds = v;

@@ -19,13 +19,14 @@ markers. Called by `ci/bench --pread [runs]`.
 """
 import argparse
 import array
-import datetime
 import os
 import re
 import statistics
 import subprocess
 import sys
 import tempfile
+
+import driver  # bench/driver.py, next to this script
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "build", "release", "bench")
@@ -158,17 +159,11 @@ def tables(samples, impls, runs, what, per, small, large):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--seconds", type=float, default=2)
+    driver.add_arguments(ap, seconds=2.0, small=20000, large=100000)
     ap.add_argument("--size-mib", type=int, default=256)
-    ap.add_argument("--small", type=int, default=20000)
-    ap.add_argument("--large", type=int, default=100000)
     ap.add_argument("--quick", type=int, metavar="READS", default=0,
                     help="runs of exactly READS reads (offsets checked) instead of SECONDS")
     ap.add_argument("--impls", default=",".join(IMPLS), help="comma-separated subset of " + ",".join(IMPLS))
-    ap.add_argument("--no-instructions", action="store_true")
-    ap.add_argument("--no-write", action="store_true", help="print only")
-    ap.add_argument("--bin", help="directory of the built benchmark programs (default build/release/bench)")
     args = ap.parse_args()
     if args.bin:
         global BIN
@@ -186,20 +181,7 @@ def main():
     print(md)
     if args.no_write:
         return 0
-    when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    body = (f"\nCommand: `ci/bench --pread {args.runs}`. Measured {when} on {os.cpu_count()} cores "
-            f"(shared: load average {os.getloadavg()[0]:.1f} at the end), a {args.size_mib} MiB file on {fs}.\n\n{md}\n")
-    out_dir = os.path.join(ROOT, "bench", "results")
-    os.makedirs(out_dir, exist_ok=True)
-    with open(os.path.join(out_dir, "pread.md"), "w") as f:
-        f.write(body.lstrip())
-    bm = os.path.join(ROOT, "BENCHMARKS.md")
-    text = open(bm).read()
-    start_i = text.index("<!-- pread -->") + len("<!-- pread -->")
-    end_i = text.index("<!-- end pread -->")
-    with open(bm, "w") as f:
-        f.write(text[:start_i] + body + text[end_i:])
-    print("wrote bench/results/pread.md, BENCHMARKS.md")
+    driver.write("pread", f"ci/bench --pread {args.runs}", md, f", a {args.size_mib} MiB file on {fs}")
     return 0
 
 

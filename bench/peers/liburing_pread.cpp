@@ -5,7 +5,6 @@
 //   liburing_pread <file> <depth> <seconds | -reads> <seed>
 #include <fcntl.h>
 #include <liburing.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -24,12 +23,7 @@ namespace {
 }  // namespace
 
 int main(int argc, char** argv) {
-    struct stat st{};
-    if (argc >= 2 && ::stat(argv[1], &st) != 0) {
-        std::perror(argv[1]);
-        return 2;
-    }
-    auto args = pread_bench::parse(argc, argv, "liburing_pread", static_cast<std::uint64_t>(st.st_size));
+    auto args = pread_bench::parse(argc, argv, "liburing_pread");
     int fd = ::open(args.path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) die("open", errno);
     io_uring ring;
