@@ -12,13 +12,14 @@ Writes bench/results/echo.md and the table into BENCHMARKS.md between <!-- echo 
 Called by `ci/bench --echo [runs]`.
 """
 import argparse
-import datetime
 import os
 import re
 import statistics
 import subprocess
 import sys
 import time
+
+import driver  # bench/driver.py, next to this script
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "build", "release", "bench")
@@ -149,13 +150,7 @@ def tables(samples, runs, seconds, per, small, large):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--seconds", type=int, default=2)
-    ap.add_argument("--small", type=int, default=2000)
-    ap.add_argument("--large", type=int, default=10000)
-    ap.add_argument("--no-instructions", action="store_true")
-    ap.add_argument("--no-write", action="store_true", help="print only")
-    ap.add_argument("--bin", help="directory of the built benchmark programs (default build/release/bench)")
+    driver.add_arguments(ap, seconds=2, small=2000, large=10000)
     args = ap.parse_args()
     if args.bin:
         global BIN
@@ -166,20 +161,7 @@ def main():
     print(md)
     if args.no_write:
         return 0
-    when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    body = (f"\nCommand: `ci/bench --echo {args.runs}`. Measured {when} on {os.cpu_count()} cores "
-            f"(shared: load average {os.getloadavg()[0]:.1f} at the end).\n\n{md}\n")
-    out_dir = os.path.join(ROOT, "bench", "results")
-    os.makedirs(out_dir, exist_ok=True)
-    with open(os.path.join(out_dir, "echo.md"), "w") as f:
-        f.write(body.lstrip())
-    bm = os.path.join(ROOT, "BENCHMARKS.md")
-    text = open(bm).read()
-    start_i = text.index("<!-- echo -->") + len("<!-- echo -->")
-    end_i = text.index("<!-- end echo -->")
-    with open(bm, "w") as f:
-        f.write(text[:start_i] + body + text[end_i:])
-    print("wrote bench/results/echo.md, BENCHMARKS.md")
+    driver.write("echo", f"ci/bench --echo {args.runs}", md)
     return 0
 
 

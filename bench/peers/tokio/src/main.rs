@@ -8,9 +8,14 @@
 //! n times in a row).
 //! For the TCP echo benchmark (bench/echo_run.py): echo_server (listens on 127.0.0.1, a
 //! spawned task per connection reads and write_all's back, until `connections` closed).
+//! For the file read benchmark (bench/pread_run.py): pread (tokio::fs::File, one per read in
+//! flight: seek then read_exact, each a trip to the blocking pool as tokio::fs does) and
+//! pread_blocking (spawn_blocking of std's read_at: one trip per read), at the offsets of
+//! bench/pread_common.hpp, each block checked against the file's pattern.
 //!   tokio_bench round_trip [n] | throughput <threads> [n] | foreign_wake [n] | churn [n]
 //!               | mpsc <producers> [n] | spawn_blocking [n] | echo_server <connections>
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+//!               | pread | pread_blocking <file> <depth> <seconds | -reads> <seed>
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::Notify;
@@ -249,6 +254,123 @@ fn echo_server(connections: usize) {
     });
 }
 
+// The offsets and checks of bench/pread_common.hpp, shared by the `depth` tasks of one
+// current_thread runtime.
+struct Claims {
+    blocks: u64,
+    seed: u64,
+    next: AtomicU64,
+    limit: AtomicU64,
+    deadline: Option<Instant>,
+    done: AtomicU64,
+    offset_sum: AtomicU64,
+    bad: AtomicU64,
+}
+
+impl Claims {
+    fn offset_of(&self, i: u64) -> u64 {
+        let mut x = self.seed.wrapping_add(i).wrapping_add(0x9e3779b97f4a7c15);
+        x = (x ^ (x >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
+        x = (x ^ (x >> 27)).wrapping_mul(0x94d049bb133111eb);
+        ((x ^ (x >> 31)) % self.blocks) * 4096
+    }
+    // The offset of the next read, or None once the count or the time is up.
+    fn claim(&self) -> Option<u64> {
+        let i = self.next.fetch_add(1, Ordering::Relaxed);
+        if i >= self.limit.load(Ordering::Relaxed) {
+            return None;
+        }
+        if i & 255 == 0 {
+            if let Some(d) = self.deadline {
+                if Instant::now() >= d {
+                    self.limit.store(i, Ordering::Relaxed);
+                    return None;
+                }
+            }
+        }
+        Some(self.offset_of(i))
+    }
+    fn completed(&self, buf: &[u8], got: usize, offset: u64) {
+        self.done.fetch_add(1, Ordering::Relaxed);
+        self.offset_sum.fetch_add(offset, Ordering::Relaxed);
+        let word = |at: usize| u64::from_le_bytes(buf[at..at + 8].try_into().unwrap());
+        if got != 4096 || word(0) != offset || word(4088) != offset + 4088 {
+            self.bad.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+// pread | pread_blocking <file> <depth> <seconds | -reads> <seed>
+fn pread(args: &[String], blocking: bool) {
+    use std::os::unix::fs::FileExt;
+    use tokio::io::{AsyncReadExt, AsyncSeekExt};
+    if args.len() != 6 {
+        eprintln!("usage: tokio_bench pread|pread_blocking <file> <depth> <seconds | -reads> <seed>");
+        std::process::exit(2);
+    }
+    let path = args[2].clone();
+    let depth: usize = args[3].parse().unwrap();
+    let amount: f64 = args[4].parse().unwrap();
+    let size = std::fs::metadata(&path).unwrap().len();
+    let start = Instant::now();
+    let claims = Arc::new(Claims {
+        blocks: size / 4096,
+        seed: args[5].parse().unwrap(),
+        next: AtomicU64::new(0),
+        limit: AtomicU64::new(if amount > 0.0 { u64::MAX } else { (-amount) as u64 }),
+        deadline: if amount > 0.0 { Some(start + std::time::Duration::from_secs_f64(amount)) } else { None },
+        done: AtomicU64::new(0),
+        offset_sum: AtomicU64::new(0),
+        bad: AtomicU64::new(0),
+    });
+    let std_file = Arc::new(std::fs::File::open(&path).unwrap());
+    runtime().block_on(async {
+        let handles: Vec<_> = (0..depth)
+            .map(|_| {
+                let (claims, path, std_file) = (claims.clone(), path.clone(), std_file.clone());
+                tokio::spawn(async move {
+                    let mut buf = vec![0u8; 4096];
+                    if blocking {
+                        while let Some(offset) = claims.claim() {
+                            let file = std_file.clone();
+                            let (b, got) = tokio::task::spawn_blocking(move || {
+                                let got = file.read_at(&mut buf, offset).unwrap_or(0);
+                                (buf, got)
+                            })
+                            .await
+                            .unwrap();
+                            buf = b;
+                            claims.completed(&buf, got, offset);
+                        }
+                    } else {
+                        let mut file = tokio::fs::File::open(&path).await.unwrap();
+                        while let Some(offset) = claims.claim() {
+                            file.seek(std::io::SeekFrom::Start(offset)).await.unwrap();
+                            let got = match file.read_exact(&mut buf).await {
+                                Ok(_) => 4096,
+                                Err(_) => 0,
+                            };
+                            claims.completed(&buf, got, offset);
+                        }
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.await.unwrap();
+        }
+    });
+    let done = claims.done.load(Ordering::Relaxed);
+    let bad = claims.bad.load(Ordering::Relaxed);
+    let name = if blocking { "tokio_blocking" } else { "tokio_fs" };
+    println!("RESULT pread_{} {} {} reads/s", depth, name, done as f64 / start.elapsed().as_secs_f64());
+    println!("CHECKED {} reads offset_sum {} bad {}", done, claims.offset_sum.load(Ordering::Relaxed), bad);
+    if bad != 0 {
+        eprintln!("{}: {} blocks did not hold the file's pattern", name, bad);
+        std::process::exit(1);
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let num = |i: usize, d: usize| args.get(i).and_then(|s| s.parse().ok()).unwrap_or(d);
@@ -260,8 +382,10 @@ fn main() {
         Some("mpsc") => mpsc(num(2, 1), num(3, 1000000)),
         Some("spawn_blocking") => spawn_blocking(num(2, 20000)),
         Some("echo_server") => echo_server(num(2, 1)),
+        Some("pread") => pread(&args, false),
+        Some("pread_blocking") => pread(&args, true),
         _ => {
-            eprintln!("usage: tokio_bench round_trip [n] | throughput <threads> [n] | foreign_wake [n] | churn [n] | mpsc <producers> [n] | spawn_blocking [n] | echo_server <connections>");
+            eprintln!("usage: tokio_bench round_trip [n] | throughput <threads> [n] | foreign_wake [n] | churn [n] | mpsc <producers> [n] | spawn_blocking [n] | echo_server <connections> | pread | pread_blocking <file> <depth> <seconds | -reads> <seed>");
             std::process::exit(2);
         }
     }
