@@ -5,9 +5,11 @@
 //! thread waits in join, for callgrind's instructions per notify). Prints RESULT lines.
 //! For the sync primitives: mpsc (N std threads blocking_send into a bounded channel of
 //! 1,024 that one task drains) and spawn_blocking (a task awaits a trivial blocking job,
-//! n times in a row).
+//! n times in a row). mpsc_joined: one std thread blocking_sends n messages into a channel
+//! of n and is joined, then a task drains them (the runtime never parks: for callgrind's
+//! instructions per message).
 //!   tokio_bench round_trip [n] | throughput <threads> [n] | foreign_wake [n] | churn [n]
-//!               | mpsc <producers> [n] | spawn_blocking [n]
+//!               | mpsc <producers> [n] | mpsc_joined [n] | spawn_blocking [n]
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -203,6 +205,26 @@ fn mpsc(producers: usize, n: usize) {
     println!("RESULT channel_{} tokio {} msgs/s", producers, received as f64 / seconds);
 }
 
+fn mpsc_joined(n: usize) {
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<usize>(n.max(1));
+    std::thread::spawn(move || {
+        for i in 0..n {
+            sender.blocking_send(i).unwrap();
+        }
+    })
+    .join()
+    .unwrap();
+    let received = runtime().block_on(async move {
+        let mut count = 0usize;
+        while receiver.recv().await.is_some() {
+            count += 1;
+        }
+        count
+    });
+    assert_eq!(received, n);
+    println!("RESULT channel_joined tokio {} msgs", received);
+}
+
 fn spawn_blocking(n: usize) {
     runtime().block_on(async {
         let start = Instant::now();
@@ -223,6 +245,7 @@ fn main() {
         Some("foreign_wake") => foreign_wake(num(2, 200000)),
         Some("churn") => churn(num(2, 200000)),
         Some("mpsc") => mpsc(num(2, 1), num(3, 1000000)),
+        Some("mpsc_joined") => mpsc_joined(num(2, 100000)),
         Some("spawn_blocking") => spawn_blocking(num(2, 20000)),
         _ => {
             eprintln!("usage: tokio_bench round_trip [n] | throughput <threads> [n] | foreign_wake [n] | churn [n] | mpsc <producers> [n] | spawn_blocking [n]");
