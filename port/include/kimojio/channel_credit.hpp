@@ -55,6 +55,11 @@ public:
         return waiting_.load(sync::memory_order_seq_cst);
     }
 
+    // Any thread, relaxed: how many messages the receiver returned so far, as a hint of
+    // when to look again (a sender waiting for space); every decision is made under the
+    // mutex by has_space_locked().
+    std::size_t received_hint() const { return received_.load(sync::memory_order_relaxed); }
+
 private:
     const std::size_t capacity_;
     std::size_t pushed_ = 0;         // mutex: messages that ever entered the channel
