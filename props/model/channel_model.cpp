@@ -19,19 +19,13 @@
 #include <new>
 
 #include "kimojio/channel_credit.hpp"
+#include "props/model/model_support.hpp"
 
 namespace {
 
 using kimojio::detail::ChannelCredit;
-
-template <class T>
-struct Slot {  // T constructed inside each Relacy iteration
-    alignas(T) unsigned char bytes[sizeof(T)];
-    template <class... A>
-    T* make(A&&... a) { return new (bytes) T(static_cast<A&&>(a)...); }
-    T* get() { return reinterpret_cast<T*>(bytes); }
-    void destroy() { get()->~T(); }
-};
+using model_support::check;
+using model_support::Slot;
 
 template <int capacity, int receives, int senders>
 struct credit_test : rl::test_suite<credit_test<capacity, receives, senders>, senders + 1> {
@@ -121,20 +115,6 @@ struct credit_test : rl::test_suite<credit_test<capacity, receives, senders>, se
         credit.destroy();
     }
 };
-
-template <class Test>
-bool check(const char* name, rl::scheduler_type_e search, unsigned iterations, unsigned context_bound = 2) {
-    rl::test_params params;
-    params.search_type = search;
-    params.iteration_count = iterations;
-    params.context_bound = context_bound;
-    params.output_history = false;
-    std::printf("model check: %s ... ", name);
-    std::fflush(stdout);
-    bool ok = rl::simulate<Test>(params);
-    std::printf("%s (%llu iterations)\n", ok ? "ok" : "FAILED", static_cast<unsigned long long>(params.stop_iteration));
-    return ok;
-}
 
 }  // namespace
 
