@@ -144,9 +144,7 @@ struct ChannelState {
     std::deque<T> taken;
 };
 
-// Any thread: locks `mutex`, trying a few times first. Its critical sections are a few
-// dozen instructions, so a contended sender gets it without sleeping in the kernel
-// (std::mutex sleeps at once; Rust's std Mutex, under tokio, spins first too).
+// A spin-wait hint to the CPU (any thread).
 inline void cpu_pause() {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
@@ -155,6 +153,9 @@ inline void cpu_pause() {
 #endif
 }
 
+// Any thread: locks `mutex`, trying a few times first. Its critical sections are a few
+// dozen instructions, so a contended sender gets it without sleeping in the kernel
+// (std::mutex sleeps at once; Rust's std Mutex, under tokio, spins first too).
 inline std::unique_lock<std::mutex> lock_spinning(std::mutex& mutex) {
     for (int i = 0; i < 64; ++i) {
         if (mutex.try_lock()) return std::unique_lock<std::mutex>(mutex, std::adopt_lock);
