@@ -3,6 +3,9 @@
 //
 //   sync_bench channel <producers> [n]  producers std::threads send_blocking n messages in
 //                                       all into a channel of 1,024 that one task drains
+//   sync_bench channel_joined [n]       one std::thread send_blocking n messages into a channel
+//                                       of n and is joined, then a task drains them (the loop
+//                                       never parks: for callgrind's instructions per message)
 //   sync_bench spawn_blocking [n]       a task awaits a trivial spawn_blocking job n times
 #include <chrono>
 #include <cstdio>
@@ -49,6 +52,23 @@ void channel(int producers, int n) {
                  double(stats.foreign_wakes) / count, double(stats.eventfd_writes) / count, double(stats.sleeps) / count);
 }
 
+void channel_joined(int n) {
+    auto [tx, rx] = kimojio::sync::channel<int>(n > 0 ? n : 1);
+    std::thread([tx = std::move(tx), n] {
+        for (int i = 0; i < n; ++i) {
+            if (tx.send_blocking(i).is_err()) std::abort();
+        }
+    }).join();
+    kimojio::Runtime runtime(0, kimojio::Configuration());
+    auto received = runtime.block_on([](kimojio::sync::ChannelReceiver<int> rx) -> Async<long> {
+        long count = 0;
+        while (co_await rx.recv()) count += 1;
+        co_return count;
+    }(std::move(rx)));
+    if (received->value() != n) std::abort();
+    std::printf("RESULT channel_joined kimojio %d msgs\n", n);
+}
+
 void spawn_blocking(int n) {
     kimojio::Runtime runtime(0, kimojio::Configuration());
     auto ns = runtime.block_on([](int n) -> Async<double> {
@@ -67,9 +87,10 @@ void spawn_blocking(int n) {
 int main(int argc, char** argv) {
     std::string what = argc > 1 ? argv[1] : "";
     if (what == "channel") channel(arg(argc, argv, 2, 1), arg(argc, argv, 3, 1000000));
+    else if (what == "channel_joined") channel_joined(arg(argc, argv, 2, 100000));
     else if (what == "spawn_blocking") spawn_blocking(arg(argc, argv, 2, 20000));
     else {
-        std::fprintf(stderr, "usage: sync_bench channel <producers> [n] | spawn_blocking [n]\n");
+        std::fprintf(stderr, "usage: sync_bench channel <producers> [n] | channel_joined [n] | spawn_blocking [n]\n");
         return 2;
     }
     return 0;

@@ -3,8 +3,12 @@
 throughput (1-8 producer threads into one receiving task, kimojio::sync::channel vs
 tokio::sync::mpsc, both bounded at 1,024) and the spawn_blocking round trip. Each
 command runs RUNS times, interleaved; the table shows medians (min-max) and the ratio of
-medians. Writes bench/results/sync.md and the section of BENCHMARKS.md between the
-`<!-- sync -->` markers. Called by `ci/bench --sync [runs]`.
+medians. Then callgrind's instructions per channel message for both, which do not
+depend on machine load: (instructions at n=LARGE - at n=SMALL) / (LARGE - SMALL) of
+`sync_bench channel_joined n` and `tokio_bench mpsc_joined n` (one thread sends n
+messages into a channel of n and is joined, then a task drains them: the loop never
+parks, which valgrind could not run). Writes bench/results/sync.md and the section of
+BENCHMARKS.md between the `<!-- sync -->` markers. Called by `ci/bench --sync [runs]`.
 """
 import argparse
 import os
@@ -14,7 +18,22 @@ import subprocess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULT = re.compile(r"^RESULT (\S+) (\S+) (\S+) (\S+)$")
+COLLECTED = re.compile(r"Collected : (\d+)")
 PRODUCERS = [1, 2, 4, 8]
+SMALL, LARGE = 20000, 120000
+
+
+def instructions(argv, n):
+    out = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv, str(n)],
+                         capture_output=True, text=True, timeout=600)
+    m = COLLECTED.search(out.stderr)
+    if out.returncode != 0 or not m:
+        raise RuntimeError(f"{' '.join(argv)} {n} failed under callgrind:\n{out.stderr[-2000:]}")
+    return int(m.group(1))
+
+
+def per_message(argv):
+    return (instructions(argv, LARGE) - instructions(argv, SMALL)) / (LARGE - SMALL)
 
 
 def main():
@@ -54,13 +73,18 @@ def main():
     ratio = statistics.median(samples[("spawn_blocking", "kimojio")]) / statistics.median(samples[("spawn_blocking", "tokio")])
     rows.append(f"| spawn_blocking round trip (ns, lower is better) | {cell('spawn_blocking', 'kimojio')} "
                 f"| {cell('spawn_blocking', 'tokio')} | {ratio:.2f}x | <= 1.2x |")
+    if not args.quick:
+        ki, ti = per_message([k, "channel_joined"]), per_message([t, "mpsc_joined"])
+        rows.append(f"| channel, instructions per message (callgrind, (n={LARGE:,} - n={SMALL:,}) / {LARGE - SMALL:,}; "
+                    f"lower is better) | {ki:.0f} | {ti:.0f} | {ki / ti:.2f}x | (info) |")
     table = "\n".join(rows)
     print(table)
     if not args.quick:
         os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
         body = (f"Command: `ci/bench --sync {args.runs}` (medians of {args.runs} interleaved runs; kimojio::sync::channel "
                 f"vs tokio::sync::mpsc, both bounded at 1,024, producers are std::threads using send_blocking / "
-                f"blocking_send; spawn_blocking awaits a trivial job).\n\n{table}\n")
+                f"blocking_send; spawn_blocking awaits a trivial job; the instructions row: one sender thread, joined before "
+                f"a task drains the channel, see bench/sync_run.py).\n\n{table}\n")
         with open(os.path.join(ROOT, "bench", "results", "sync.md"), "w") as f:
             f.write(body)
         bm = os.path.join(ROOT, "BENCHMARKS.md")

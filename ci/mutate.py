@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Mutants of port/, applied to a scratch copy of the tree (never to the tree itself).
 
-Named mutants are the planted bugs: planted-1..3, 8, 9 must fail the Relacy model
-(ci/planted-bugs), planted-4..7 and 10..12 the fuzz harnesses (ci/mutants). Generated mutants
+Named mutants are the planted bugs: planted-1..3, 8, 9 must fail the Relacy model of
+the foreign-wake handshake, planted-13, 14 the one of sync::channel (ci/planted-bugs),
+planted-4..7 and 10..12 the fuzz harnesses (ci/mutants). Generated mutants
 (seeded, deterministic) feed the mutation run, which writes MUTATION.md.
 
   ci/mutate.py list [--generated]           the mutants (id, file:line, what)
@@ -31,6 +32,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FW = 'port/include/kimojio/foreign_wake.hpp'
+CC = 'port/include/kimojio/channel_credit.hpp'
 
 # The planted bugs: (id, file, exact original snippet, replacement, description).
 NAMED = [
@@ -63,6 +65,16 @@ NAMED = [
      '            slot.queue.store(queue, sync::memory_order_release);\n',
      '            slot.queue.store(queue, sync::memory_order_relaxed);\n',
      'registry publishes a new queue relaxed'),
+    ('planted-13', CC,
+     '        received_.store(received_.load(sync::memory_order_relaxed) + 1, sync::memory_order_seq_cst);\n',
+     '        received_.store(received_.load(sync::memory_order_relaxed) + 1, sync::memory_order_release);\n',
+     'channel receiver releases a slot with a release store (no store-load order)'),
+    ('planted-14', CC,
+     '        waiting_.store(true, sync::memory_order_seq_cst);\n'
+     '        return has_space_locked();\n',
+     '        waiting_.store(true, sync::memory_order_seq_cst);\n'
+     '        return false;\n',
+     'channel sender queues itself without re-checking the space'),
     ('planted-4', 'port/include/kimojio/handle_table.hpp',
      '        std::optional<Index> next_free = free_list_;\n'
      '        free_list_ = index;\n',

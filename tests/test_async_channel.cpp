@@ -12,6 +12,7 @@
 
 #include "kimojio/async_channel.hpp"
 #include "kimojio/kimojio.hpp"
+#include "count_allocations.hpp"
 #include "test_support.hpp"
 
 using kimojio::Async;
@@ -613,5 +614,36 @@ Async<void> send_error_messages() {
     co_return;
 }
 TEST_CASE("send_error_messages") { run_test(send_error_messages()); }
+
+// C++ only: with_capacity reserves (Rust: VecDeque::with_capacity): the first `capacity`
+// sends allocate nothing, and the next one grows the queue; a channel without the hint
+// allocates on its first send (shows the count works). The sends run outside any task,
+// so only the queue can allocate.
+TEST_CASE("async_channel_unbounded_with_capacity reserves room for capacity messages") {
+    if (!KIMOJIO_COUNTS_ALLOCATIONS) return;  // TSan: nothing counted (release and asan check)
+    auto counted = [](auto&& f) {
+        std::size_t before = allocations_on_this_thread;
+        f();
+        return allocations_on_this_thread - before;
+    };
+    auto reserved = async_channel_unbounded_with_capacity<int>(100);  // no structured binding: clang-14 lambdas
+    auto& tx = reserved.first;
+    CHECK(counted([&] {
+              for (int i = 0; i < 100; ++i) tx.send(i).value();
+          }) == 0);
+    CHECK(tx.len() == 100);
+    auto plain = async_channel_unbounded<int>();
+    auto& plain_tx = plain.first;
+    CHECK(counted([&] { plain_tx.send(1).value(); }) > 0);
+    // A move that may throw keeps std::deque: the hint is unused, the channel still works.
+    struct ThrowingMove {
+        int v;
+        ThrowingMove(int v) : v(v) {}
+        ThrowingMove(ThrowingMove&& o) noexcept(false) : v(o.v) {}
+    };
+    auto [throwing_tx, throwing_rx] = async_channel_unbounded_with_capacity<ThrowingMove>(4);
+    throwing_tx.send(ThrowingMove(7)).value();
+    CHECK(throwing_rx.try_recv().value()->v == 7);
+}
 
 }  // namespace

@@ -22,26 +22,8 @@ using namespace std::chrono_literals;
 using kimojio::Async;
 using kimojio::Waker;
 
-// Counts heap allocations per thread, to show the foreign path allocates nothing. The
-// TSan runtime defines operator new itself, so under TSan nothing is counted (the
-// release and asan runs make the check).
-#if defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define KIMOJIO_TEST_TSAN 1
-#endif
-#endif
-namespace {
-thread_local std::size_t allocations_on_this_thread = 0;
-}
-#ifndef KIMOJIO_TEST_TSAN
-void* operator new(std::size_t size) {
-    ++allocations_on_this_thread;
-    if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-#endif
+// Counts heap allocations per thread, to show the foreign path allocates nothing.
+#include "count_allocations.hpp"
 
 namespace {
 

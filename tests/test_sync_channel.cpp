@@ -113,6 +113,41 @@ TEST_CASE("channel: destroying the receiver releases a thread blocked in send_bl
     CHECK(tx.is_closed());
 }
 
+// The receiver takes every queued message in one lock but frees capacity per message
+// (ChannelCredit's lock-free handshake with a sender that queues itself): with capacity
+// 1 and 3, plain threads and a task keep the channel full, so nearly every message goes
+// through that handshake. A lost admission hangs the test; every message must arrive
+// once, in order per producer.
+TEST_CASE("channel: senders waiting on a full channel are admitted as the receiver frees each slot") {
+    for (std::size_t capacity : {std::size_t(1), std::size_t(3)}) {
+        static constexpr int threads = 3, per = 20000;
+        auto [tx, rx] = kimojio::sync::channel<std::pair<int, int>>(capacity);
+        std::vector<std::thread> producers;
+        for (int p = 0; p < threads; ++p) {
+            producers.emplace_back([tx = tx, p] {
+                for (int i = 0; i < per; ++i) CHECK(tx.send_blocking({p, i}).is_ok());
+            });
+        }
+        run_test([](ChannelSender<std::pair<int, int>> tx, ChannelReceiver<std::pair<int, int>> rx) -> Async<void> {
+            auto task_sender = kimojio::spawn_task([](ChannelSender<std::pair<int, int>> tx) -> Async<void> {
+                for (int i = 0; i < per; ++i) CHECK((co_await tx.send({threads, i})).is_ok());
+            }(std::move(tx)));
+            std::vector<int> next(threads + 1, 0);
+            int received = 0, out_of_order = 0;
+            while (auto message = co_await rx.recv()) {
+                auto [p, i] = *message;
+                out_of_order += i != next[p];  // FIFO per producer, nothing lost or repeated
+                next[p] = i + 1;
+                received += 1;
+            }
+            CHECK(out_of_order == 0);
+            CHECK(received == (threads + 1) * per);
+            CHECK((co_await task_sender).is_ok());
+        }(std::move(tx), std::move(rx)));
+        for (auto& t : producers) t.join();
+    }
+}
+
 TEST_CASE("channel: bad use throws a clear error") {
     CHECK_THROWS_AS(kimojio::sync::channel<int>(0), std::invalid_argument);
     run_test([]() -> Async<void> {

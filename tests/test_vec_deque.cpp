@@ -1,5 +1,5 @@
 // kimojio::VecDeque (kimojio/vec_deque.hpp), the ring buffer of the ready lists: FIFO
-// order across growth and wrap-around, erase, move and swap.
+// order across growth and wrap-around, erase, move and swap, reserve.
 #include <doctest/doctest.h>
 
 #include <memory>
@@ -53,4 +53,24 @@ TEST_CASE("VecDeque erase shifts the later elements down, a move leaves the sour
     CHECK(d.empty());
     d.push_back(std::make_unique<int>(5));
     CHECK(items(d) == std::vector<int>{5});
+}
+
+TEST_CASE("VecDeque reserve makes room in one allocation and keeps a wrapped-around order") {
+    VecDeque<std::unique_ptr<int>> d;
+    CHECK(d.capacity() == 0);
+    d.reserve(100);
+    std::size_t reserved = d.capacity();
+    CHECK(reserved >= 100);
+    for (int i = 0; i < 100; ++i) d.push_back(std::make_unique<int>(i));
+    CHECK(d.capacity() == reserved);  // no growth within the reserved room
+    d.reserve(reserved - 100);        // already there: nothing changes
+    CHECK(d.capacity() == reserved);
+    // Wrap the head round, then reserve past the capacity: the order survives the move.
+    for (int i = 0; i < 90; ++i) d.pop_front();
+    for (int i = 100; i < 100 + static_cast<int>(reserved) - 20; ++i) d.push_back(std::make_unique<int>(i));
+    d.reserve(d.capacity());
+    CHECK(d.capacity() >= 2 * reserved - 10);
+    std::vector<int> expected;
+    for (int i = 90; i < 100 + static_cast<int>(reserved) - 20; ++i) expected.push_back(i);
+    CHECK(items(d) == expected);
 }

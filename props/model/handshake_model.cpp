@@ -16,11 +16,14 @@
 #include <new>
 
 #include "kimojio/foreign_wake.hpp"
+#include "props/model/model_support.hpp"
 
 namespace {
 
 using kimojio::BasicForeignWakeQueue;
 using kimojio::BasicForeignWakeRegistry;
+using model_support::check;
+using model_support::Slot;
 
 // The eventfd as the model sees it: writes are counted (it is never closed).
 struct ModelEventfdState {
@@ -37,15 +40,6 @@ struct ModelEventfd {
 // 8,192 bits: 128 bitmap words, 2 summary words, so all three levels are exercised.
 using Queue = BasicForeignWakeQueue<ModelEventfd, 8192>;
 using Registry = BasicForeignWakeRegistry<Queue, 1>;
-
-template <class T>
-struct Slot {  // T constructed inside each Relacy iteration
-    alignas(T) unsigned char bytes[sizeof(T)];
-    template <class... A>
-    T* make(A&&... a) { return new (bytes) T(static_cast<A&&>(a)...); }
-    T* get() { return reinterpret_cast<T*>(bytes); }
-    void destroy() { get()->~T(); }
-};
 
 // Owner + two wakers. The owner drains, then decides to sleep; the wakers push.
 // `first` and `second` are the two task indexes pushed (same word: the second pusher
@@ -178,20 +172,6 @@ struct registry_test : rl::test_suite<registry_test, 3> {
         registry.destroy();
     }
 };
-
-template <class Test>
-bool check(const char* name, rl::scheduler_type_e search, unsigned iterations, unsigned context_bound = 2) {
-    rl::test_params params;
-    params.search_type = search;
-    params.iteration_count = iterations;
-    params.context_bound = context_bound;
-    params.output_history = false;
-    std::printf("model check: %s ... ", name);
-    std::fflush(stdout);
-    bool ok = rl::simulate<Test>(params);
-    std::printf("%s (%llu iterations)\n", ok ? "ok" : "FAILED", static_cast<unsigned long long>(params.stop_iteration));
-    return ok;
-}
 
 }  // namespace
 

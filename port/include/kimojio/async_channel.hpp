@@ -33,6 +33,7 @@
 #include "kimojio/panic.hpp"
 #include "kimojio/rc.hpp"
 #include "kimojio/result.hpp"
+#include "kimojio/vec_deque.hpp"
 
 namespace kimojio {
 
@@ -77,7 +78,7 @@ std::pair<SenderUnbounded<T>, ReceiverUnbounded<T>> async_channel_unbounded() {
     return {SenderUnbounded<T>(inner), ReceiverUnbounded<T>(std::move(inner))};
 }
 
-// As async_channel_unbounded, with a capacity hint (unused: std::deque cannot reserve).
+// As async_channel_unbounded, with room for `capacity` messages reserved up front.
 // async_channel.rs:25-35 async_channel_unbounded_with_capacity
 template <class T>
 std::pair<SenderUnbounded<T>, ReceiverUnbounded<T>> async_channel_unbounded_with_capacity(std::size_t capacity) {
@@ -190,10 +191,13 @@ private:
     std::optional<Rc<AsyncChannelUnbounded<T>>> inner;
 };
 
+// Rust's VecDeque is kimojio::VecDeque, which can reserve; a T whose move may throw keeps
+// std::deque (VecDeque needs a nothrow move), and then the capacity hint is unused.
 // async_channel.rs:107-110 ChannelQueue
 template <class T>
 struct ChannelQueue {
-    std::deque<T> items;
+    using Items = std::conditional_t<std::is_nothrow_move_constructible_v<T>, VecDeque<T>, std::deque<T>>;
+    Items items;
     bool closed;
 };
 
@@ -208,10 +212,10 @@ public:
     AsyncChannelUnbounded(const AsyncChannelUnbounded&) = delete;
     AsyncChannelUnbounded& operator=(const AsyncChannelUnbounded&) = delete;
 
-    // `capacity` is a hint only: std::deque cannot reserve (Rust: VecDeque::with_capacity).
-    // async_channel.rs:126-135 AsyncChannelUnbounded::with_capacity
-    explicit AsyncChannelUnbounded(std::size_t /*capacity*/)
-        : queue(ChannelQueue<T>{std::deque<T>(), false}), has_items(), sender_count(1) {}
+    // Reserves room for `capacity` messages (Rust: VecDeque::with_capacity).
+    // async_channel.rs:126-135 AsyncChannelUnbounded::with_capacity (part 1 of 2: AsyncChannelUnbounded)
+    explicit AsyncChannelUnbounded(std::size_t capacity)
+        : queue(ChannelQueue<T>{items_with_capacity(capacity), false}), has_items(), sender_count(1) {}
 
     // async_channel.rs:137-141 AsyncChannelUnbounded::send
     Result<void, T> send(T message) const {
@@ -301,6 +305,13 @@ public:
     }
 
 private:
+    // async_channel.rs:126-135 AsyncChannelUnbounded::with_capacity (part 2 of 2: items_with_capacity)
+    static typename ChannelQueue<T>::Items items_with_capacity(std::size_t capacity) {
+        typename ChannelQueue<T>::Items items;
+        if constexpr (requires { items.reserve(capacity); }) items.reserve(capacity);
+        return items;
+    }
+
     MutInPlaceCell<ChannelQueue<T>> queue;
     AsyncEvent has_items;
     mutable std::size_t sender_count;

@@ -7,7 +7,8 @@
 //   co_await tx.send(2);                                    // a task: waits for space
 //   std::optional<int> v = co_await rx.recv();              // nullopt: closed and empty
 //
-// The shared state, guarded by one mutex (no lock-free step):
+// The shared state, guarded by one mutex except for one lock-free step (channel_credit.hpp:
+// the receiver releases capacity per message without the mutex):
 //
 //   open --receiver close() or destroyed--> closed: every send fails with its value
 //     |                                      back; buffered messages stay receivable
@@ -17,6 +18,11 @@
 // thread by a condition variable). When recv frees a slot it moves the first waiter's
 // message into the queue itself and completes that waiter: a wakeup cannot be lost
 // to a waiter that is dropped, and no message is sent twice.
+//
+// The receiver takes every queued message in one lock into its own `taken` queue and
+// returns them from there, lock-free; capacity is still released one message at a time,
+// as recv returns each (ChannelCredit), so `capacity` means exactly what it says: sent and
+// not yet received.
 #pragma once
 
 #include <condition_variable>
@@ -30,6 +36,7 @@
 #include <utility>
 #include <vector>
 
+#include "kimojio/channel_credit.hpp"
 #include "kimojio/current_waker.hpp"
 #include "kimojio/result.hpp"
 #include "kimojio/std_task.hpp"
@@ -57,17 +64,44 @@ struct ChannelState {
         bool sent = false;                       // recv took the value (else: closed)
     };
 
-    explicit ChannelState(std::size_t capacity) : capacity(capacity) {}
+    explicit ChannelState(std::size_t capacity) : credit(capacity) {}
+
+    // mutex held. True if a new message may enter now (no earlier sender waits).
+    bool can_push_locked() { return waiters.empty() && credit.has_space_locked(); }
+
+    // mutex held, after can_push_locked().
+    void push_locked(T value) {
+        buffer.push_back(std::move(value));
+        credit.pushed_locked();
+    }
+
+    // mutex held. Queues a sender that found no space; returns the waker of a waiter
+    // admitted at once because a recv freed a slot meanwhile (ChannelCredit's handshake;
+    // the admitted waiter may be this one).
+    std::optional<Waker> wait_locked(Waiter& waiter) {
+        waiter.queued = true;
+        waiters.push_back(&waiter);
+        if (waiters.size() == 1 && credit.start_waiting_locked()) return admit_waiter_locked();
+        return std::nullopt;
+    }
+
+    // mutex held. Unlinks a waiter that gives up (its future was destroyed).
+    void withdraw_locked(Waiter& waiter) {
+        std::erase(waiters, &waiter);
+        waiter.queued = false;
+        if (waiters.empty()) credit.stop_waiting_locked();
+    }
 
     // mutex held. Completes the first waiting sender into the freed slot; returns the
     // waker to call once the mutex is released.
     std::optional<Waker> admit_waiter_locked() {
-        if (waiters.empty() || buffer.size() >= capacity) {
+        if (waiters.empty() || !credit.has_space_locked()) {
             return std::nullopt;
         }
         Waiter* waiter = waiters.front();
         waiters.pop_front();
-        buffer.push_back(std::move(*waiter->value));
+        if (waiters.empty()) credit.stop_waiting_locked();
+        push_locked(std::move(*waiter->value));
         waiter->value.reset();
         waiter->sent = true;
         return finish_locked(*waiter);
@@ -82,6 +116,7 @@ struct ChannelState {
             waiters.pop_front();
             if (auto waker = finish_locked(*waiter)) wakers.push_back(std::move(*waker));
         }
+        credit.stop_waiting_locked();
         return wakers;
     }
 
@@ -98,13 +133,36 @@ struct ChannelState {
     std::optional<Waker> take_receiver_waker_locked() { return std::exchange(receiver_waker, std::nullopt); }
 
     std::mutex mutex;
-    const std::size_t capacity;
-    std::deque<T> buffer;
+    std::deque<T> buffer;              // sent, not yet taken by the receiver
+    kimojio::detail::ChannelCredit credit;  // the capacity: sent and not yet received
     std::deque<Waiter*> waiters;       // FIFO of senders waiting for space
     std::size_t senders = 1;           // live Sender objects
     bool closed = false;               // receiver closed or destroyed
     std::optional<Waker> receiver_waker;
+    // The receiver's own (its thread, no lock): messages taken from `buffer` in one
+    // lock, older than everything in `buffer`, returned one per recv.
+    std::deque<T> taken;
 };
+
+// A spin-wait hint to the CPU (any thread).
+inline void cpu_pause() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+}
+
+// Any thread: locks `mutex`, trying a few times first. Its critical sections are a few
+// dozen instructions, so a contended sender gets it without sleeping in the kernel
+// (std::mutex sleeps at once; Rust's std Mutex, under tokio, spins first too).
+inline std::unique_lock<std::mutex> lock_spinning(std::mutex& mutex) {
+    for (int i = 0; i < 64; ++i) {
+        if (mutex.try_lock()) return std::unique_lock<std::mutex>(mutex, std::adopt_lock);
+        cpu_pause();
+    }
+    return std::unique_lock<std::mutex>(mutex);
+}
 
 inline void wake_all(std::optional<Waker> one, std::vector<Waker> more = {}) {
     if (one) std::move(*one).wake();
@@ -162,14 +220,14 @@ public:
         }
         ~SendFuture() {
             std::lock_guard lock(state_->mutex);
-            if (waiter_.queued) std::erase(state_->waiters, &waiter_);
+            if (waiter_.queued) state_->withdraw_locked(waiter_);
         }
 
         Poll<Result<void, T>> poll(Context& cx) {
             throw_if_aborted("kimojio::sync::ChannelSender::send");
             std::optional<Waker> receiver;
             {
-                std::lock_guard lock(state_->mutex);
+                auto lock = detail::lock_spinning(state_->mutex);
                 if (done_) {
                     throw std::runtime_error("kimojio::sync::ChannelSender::SendFuture polled again after it completed");
                 }
@@ -185,15 +243,21 @@ public:
                     done_ = true;
                     return Result<void, T>(Err{take_value()});
                 }
-                if (state_->buffer.size() < state_->capacity && state_->waiters.empty()) {
-                    state_->buffer.push_back(take_value());
+                if (state_->can_push_locked()) {
+                    state_->push_locked(take_value());
                     receiver = state_->take_receiver_waker_locked();
                     done_ = true;
                 } else {
                     waiter_.waker.emplace(cx.waker());
-                    waiter_.queued = true;
-                    state_->waiters.push_back(&waiter_);
-                    return Pending;
+                    std::optional<Waker> admitted = state_->wait_locked(waiter_);
+                    if (!waiter_.sent) {
+                        lock.unlock();
+                        detail::wake_all(std::move(admitted));  // an earlier waiter got the slot
+                        return Pending;
+                    }
+                    // This one got the slot at once (`admitted` is its own waker): done.
+                    receiver = state_->take_receiver_waker_locked();
+                    done_ = true;
                 }
             }
             detail::wake_all(std::move(receiver));
@@ -221,12 +285,12 @@ public:
         auto& state = *live("try_send");
         std::optional<Waker> receiver;
         {
-            std::lock_guard lock(state.mutex);
+            auto lock = detail::lock_spinning(state.mutex);
             if (state.closed) return Err{TrySendError<T>{TrySendError<T>::Kind::Closed, std::move(value)}};
-            if (state.buffer.size() >= state.capacity || !state.waiters.empty()) {
+            if (!state.can_push_locked()) {
                 return Err{TrySendError<T>{TrySendError<T>::Kind::Full, std::move(value)}};
             }
-            state.buffer.push_back(std::move(value));
+            state.push_locked(std::move(value));
             receiver = state.take_receiver_waker_locked();
         }
         detail::wake_all(std::move(receiver));
@@ -243,23 +307,36 @@ public:
                 "loop; co_await send() there instead");
         }
         auto& state = *live("send_blocking");
-        std::condition_variable cv;
+        std::optional<std::condition_variable> cv;  // made only to wait
         typename State::Waiter waiter;
         std::optional<Waker> receiver;
         {
-            std::unique_lock lock(state.mutex);
+            auto lock = detail::lock_spinning(state.mutex);
+            // Full: first wait a little, unlocked, for the receiver to free a slot (it
+            // usually does within a microsecond); sleeping as a waiter costs both threads
+            // a system call per message. The hint only says when to look again.
+            for (int round = 0; round < 4 && !state.closed && !state.can_push_locked(); ++round) {
+                std::size_t seen = state.credit.received_hint();
+                lock.unlock();
+                for (int i = 0; i < 64 && state.credit.received_hint() == seen; ++i) detail::cpu_pause();
+                lock.lock();
+            }
             if (state.closed) return Err{std::move(value)};
-            if (state.buffer.size() < state.capacity && state.waiters.empty()) {
-                state.buffer.push_back(std::move(value));
-                receiver = state.take_receiver_waker_locked();
+            if (state.can_push_locked()) {
+                state.push_locked(std::move(value));
             } else {
                 waiter.value.emplace(std::move(value));
-                waiter.cv = &cv;
-                waiter.queued = true;
-                state.waiters.push_back(&waiter);
-                cv.wait(lock, [&] { return !waiter.queued; });
+                waiter.cv = &cv.emplace();
+                if (std::optional<Waker> admitted = state.wait_locked(waiter)) {
+                    // An earlier waiter (a task) got the freed slot: wake it unlocked.
+                    lock.unlock();
+                    detail::wake_all(std::move(admitted));
+                    lock.lock();
+                }
+                cv->wait(lock, [&] { return !waiter.queued; });
                 if (!waiter.sent) return Err{std::move(*waiter.value)};
             }
+            receiver = state.take_receiver_waker_locked();
         }
         detail::wake_all(std::move(receiver));
         return ok();
@@ -331,7 +408,7 @@ public:
     bool is_finished() {
         auto& state = live("is_finished");
         std::lock_guard lock(state.mutex);
-        return state.buffer.empty() && (state.closed || state.senders == 0);
+        return state.taken.empty() && state.buffer.empty() && (state.closed || state.senders == 0);
     }
 
 private:
@@ -347,12 +424,11 @@ private:
     }
 
     // cx null: try_recv (never Pending; an empty channel gives Ready(nullopt)).
+    // Locks only when `taken` is empty (then takes the whole buffer) or a sender waits.
     Poll<std::optional<T>> poll_recv(Context* cx) {
         auto& state = live("recv");
-        std::optional<Waker> sender;
-        std::optional<T> message;
-        {
-            std::lock_guard lock(state.mutex);
+        if (state.taken.empty()) {
+            auto lock = detail::lock_spinning(state.mutex);
             if (state.buffer.empty()) {
                 if (cx && !state.closed && state.senders > 0) {
                     if (state.receiver_waker) {
@@ -364,11 +440,18 @@ private:
                 }
                 return std::optional<T>();
             }
-            message.emplace(std::move(state.buffer.front()));
-            state.buffer.pop_front();
-            sender = state.admit_waiter_locked();
+            state.taken.swap(state.buffer);
         }
-        detail::wake_all(std::move(sender));
+        std::optional<T> message(std::move(state.taken.front()));
+        state.taken.pop_front();
+        if (state.credit.release_one()) {
+            std::optional<Waker> sender;
+            {
+                auto lock = detail::lock_spinning(state.mutex);
+                sender = state.admit_waiter_locked();
+            }
+            detail::wake_all(std::move(sender));
+        }
         return message;
     }
 
@@ -382,6 +465,7 @@ private:
             dropped.swap(state_->buffer);
             state_->receiver_waker.reset();
         }
+        state_->taken.clear();
         state_.reset();
         detail::wake_all(std::nullopt, std::move(wakers));
     }

@@ -5,6 +5,7 @@
 // T must be nothrow-movable. Owner thread only, like the TaskState that holds it.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <iterator>
 #include <new>
@@ -78,6 +79,13 @@ public:
 
     bool empty() const { return len_ == 0; }
     std::size_t size() const { return len_; }
+    // How many elements fit before the next allocation (Rust: VecDeque::capacity).
+    std::size_t capacity() const { return cap_; }
+    // Makes room for at least `additional` more elements in one allocation (Rust:
+    // VecDeque::reserve; with_capacity is reserve on an empty one).
+    void reserve(std::size_t additional) {
+        if (cap_ - len_ < additional) grow_to(std::bit_ceil(len_ + additional));
+    }
     T& front() { return buf_[head_]; }
     const T& front() const { return buf_[head_]; }
 
@@ -130,8 +138,8 @@ public:
 private:
     T& at(std::size_t i) { return buf_[(head_ + i) & (cap_ - 1)]; }
     const T& at(std::size_t i) const { return buf_[(head_ + i) & (cap_ - 1)]; }
-    [[gnu::noinline]] void grow() {
-        std::size_t cap = cap_ == 0 ? 16 : cap_ * 2;
+    [[gnu::noinline]] void grow() { grow_to(cap_ == 0 ? 16 : cap_ * 2); }
+    void grow_to(std::size_t cap) {
         T* buf = static_cast<T*>(::operator new(cap * sizeof(T)));
         for (std::size_t i = 0; i < len_; ++i) {
             ::new (static_cast<void*>(&buf[i])) T(std::move(at(i)));

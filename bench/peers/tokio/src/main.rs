@@ -5,7 +5,9 @@
 //! thread waits in join, for callgrind's instructions per notify). Prints RESULT lines.
 //! For the sync primitives: mpsc (N std threads blocking_send into a bounded channel of
 //! 1,024 that one task drains) and spawn_blocking (a task awaits a trivial blocking job,
-//! n times in a row).
+//! n times in a row). mpsc_joined: one std thread blocking_sends n messages into a channel
+//! of n and is joined, then a task drains them (the runtime never parks: for callgrind's
+//! instructions per message).
 //! For the TCP echo benchmark (bench/echo_run.py): echo_server (listens on 127.0.0.1, a
 //! spawned task per connection reads and write_all's back, until `connections` closed).
 //! For the file read benchmark (bench/pread_run.py): pread (tokio::fs::File, one per read in
@@ -13,7 +15,7 @@
 //! pread_blocking (spawn_blocking of std's read_at: one trip per read), at the offsets of
 //! bench/pread_common.hpp, each block checked against the file's pattern.
 //!   tokio_bench round_trip [n] | throughput <threads> [n] | foreign_wake [n] | churn [n]
-//!               | mpsc <producers> [n] | spawn_blocking [n] | echo_server <connections>
+//!               | mpsc <producers> [n] | mpsc_joined [n] | spawn_blocking [n] | echo_server <connections>
 //!               | pread | pread_blocking <file> <depth> <seconds | -reads> <seed>
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -210,6 +212,26 @@ fn mpsc(producers: usize, n: usize) {
     println!("RESULT channel_{} tokio {} msgs/s", producers, received as f64 / seconds);
 }
 
+fn mpsc_joined(n: usize) {
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<usize>(n.max(1));
+    std::thread::spawn(move || {
+        for i in 0..n {
+            sender.blocking_send(i).unwrap();
+        }
+    })
+    .join()
+    .unwrap();
+    let received = runtime().block_on(async move {
+        let mut count = 0usize;
+        while receiver.recv().await.is_some() {
+            count += 1;
+        }
+        count
+    });
+    assert_eq!(received, n);
+    println!("RESULT channel_joined tokio {} msgs", received);
+}
+
 fn spawn_blocking(n: usize) {
     runtime().block_on(async {
         let start = Instant::now();
@@ -380,6 +402,7 @@ fn main() {
         Some("foreign_wake") => foreign_wake(num(2, 200000)),
         Some("churn") => churn(num(2, 200000)),
         Some("mpsc") => mpsc(num(2, 1), num(3, 1000000)),
+        Some("mpsc_joined") => mpsc_joined(num(2, 100000)),
         Some("spawn_blocking") => spawn_blocking(num(2, 20000)),
         Some("echo_server") => echo_server(num(2, 1)),
         Some("pread") => pread(&args, false),
