@@ -38,6 +38,21 @@ class Harness:
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
         self.execs = self.cov = self.features = self.exec_per_sec = self.corpus_units = 0
+        self.cpu_seconds = None  # user + system time of the harness, once it has exited
+
+    def cpu_rate(self):
+        """Executions per CPU-second: unlike libFuzzer's exec/s, the same whether the
+        harness ran alone or shared the cores with the others."""
+        return int(self.execs / self.cpu_seconds) if self.cpu_seconds else 0
+
+    def reap(self):
+        """Reaps the harness if it has exited (wait4, to read its CPU time)."""
+        if self.cpu_seconds is None:
+            pid, status, usage = os.wait4(self.proc.pid, os.WNOHANG)
+            if pid:
+                self.cpu_seconds = usage.ru_utime + usage.ru_stime
+                self.proc.returncode = os.waitstatus_to_exitcode(status)
+        return self.cpu_seconds is None
 
     def poll(self):
         with open(self.log_path, errors="replace") as f:
@@ -52,7 +67,7 @@ class Harness:
                     self.execs = int(m[2])
                 elif m:
                     self.exec_per_sec = int(m[2])
-        return self.proc.poll() is None
+        return self.reap()
 
     def findings(self):
         return sorted(p.name for p in self.artifacts.iterdir())
@@ -98,9 +113,12 @@ def main():
     ap.add_argument("--build", type=pathlib.Path, required=True)
     ap.add_argument("--coverage-build", type=pathlib.Path, required=True)
     ap.add_argument("--out", type=pathlib.Path, required=True)
+    ap.add_argument("--alone", action="store_true", help="one harness at a time, each for --seconds")
     ap.add_argument("targets", nargs="+")
     args = ap.parse_args()
 
+    if args.alone:
+        return rates_alone(args)
     print(f"ci/fuzz: {len(args.targets)} harnesses at once for {args.seconds} s on {os.cpu_count()} cores")
     harnesses = [Harness(name, args) for name in args.targets]
     start, last_line = time.time(), 0.0
@@ -125,18 +143,18 @@ def main():
         print()
     elapsed = time.time() - start
 
-    rows = ["| harness | executions | exec/s | edges (cov) | features | corpus (new files) | findings |",
-            "|---|---:|---:|---:|---:|---:|---|"]
+    rows = ["| harness | executions | exec/s | exec per CPU-s | edges (cov) | features | corpus (new files) | findings |",
+            "|---|---:|---:|---:|---:|---:|---:|---|"]
     found = False
     for h in harnesses:
         h.poll()
         findings = h.findings()
         found |= bool(findings) or h.proc.returncode not in (0, None)
-        rows.append(f"| {h.name} | {h.execs:,} | {h.exec_per_sec:,} | {h.cov} | {h.features} | {h.corpus_units} ({h.new_inputs()}) | "
+        rows.append(f"| {h.name} | {h.execs:,} | {h.exec_per_sec:,} | {h.cpu_rate():,} | {h.cov} | {h.features} | {h.corpus_units} ({h.new_inputs()}) | "
                     + (", ".join(findings) if findings else ("none" if h.proc.returncode == 0 else
                                                               f"exit {h.proc.returncode}, see {h.log_path}")) + " |")
     total = sum(h.execs for h in harnesses)
-    rows.append(f"| total | {total:,} | {int(total / elapsed):,} | | | {sum(h.corpus_units for h in harnesses)} ({sum(h.new_inputs() for h in harnesses)}) | |")
+    rows.append(f"| total | {total:,} | {int(total / elapsed):,} | | | | {sum(h.corpus_units for h in harnesses)} ({sum(h.new_inputs() for h in harnesses)}) | |")
     print("\n".join(rows))
 
     html, line_cover, report = coverage_report(args, args.targets)
@@ -149,6 +167,30 @@ def main():
     for h in harnesses:
         for f in h.findings():
             print(f"FINDING {h.name}: {h.artifacts / f} (explain: {args.build}/fuzz/{h.name}_explain {h.artifacts / f})")
+    return 1 if found else 0
+
+
+def rates_alone(args):
+    """Each harness alone (the others not running) for --seconds: the rate a fuzzing
+    service that gives each target one core would see. No coverage report."""
+    print(f"ci/fuzz --alone: {len(args.targets)} harnesses one at a time, {args.seconds} s each")
+    rows = ["| harness | executions | exec/s (alone) | exec per CPU-s | edges (cov) | findings |",
+            "|---|---:|---:|---:|---:|---|"]
+    found = False
+    for name in args.targets:
+        h = Harness(name, args)
+        while h.poll():
+            time.sleep(1)
+        findings = h.findings()
+        found |= bool(findings) or h.proc.returncode != 0
+        rows.append(f"| {name} | {h.execs:,} | {h.exec_per_sec:,} | {h.cpu_rate():,} | {h.cov} | "
+                    + (", ".join(findings) if findings else ("none" if h.proc.returncode == 0 else
+                                                              f"exit {h.proc.returncode}, see {h.log_path}")) + " |")
+        print(rows[-1], flush=True)
+    summary = [f"# ci/fuzz --alone {args.seconds}", ""] + rows
+    (args.out / "rates.md").write_text("\n".join(summary) + "\n")
+    print("\n".join(rows))
+    print(f"summary: {args.out / 'rates.md'}")
     return 1 if found else 0
 
 
