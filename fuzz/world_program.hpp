@@ -188,22 +188,28 @@ inline void perform(OracleWorld* world, std::uint8_t current, const RawWake& w) 
 }
 
 // A thread that runs one job at a time for the driver. Never destroyed (see pool()).
+// A job is held by reference, not copied into a std::function: no allocation per
+// hand-off (ASan's allocator was a large part of a run), and post() takes only a named
+// job, which the caller keeps alive until wait() returns.
 class Thread {
 public:
     Thread() : thread_([this] { loop(); }) {}
 
     // Starts `job` on this thread; wait() until it is done.
-    void post(std::function<void()> job) {
+    template <class F>
+    void post(F& job) {
         std::lock_guard lock(mutex_);
-        job_ = std::move(job);
+        job_ = &job;
+        call_ = [](void* f) { (*static_cast<F*>(f))(); };
         cv_.notify_all();
     }
     void wait() {
         std::unique_lock lock(mutex_);
-        cv_.wait(lock, [&] { return !job_; });
+        cv_.wait(lock, [&] { return job_ == nullptr; });
     }
-    void run(std::function<void()> job) {
-        post(std::move(job));
+    template <class F>
+    void run(F&& job) {
+        post(job);
         wait();
     }
 
@@ -211,9 +217,9 @@ private:
     void loop() {
         std::unique_lock lock(mutex_);
         for (;;) {
-            cv_.wait(lock, [&] { return static_cast<bool>(job_); });
+            cv_.wait(lock, [&] { return job_ != nullptr; });
             lock.unlock();
-            job_();
+            call_(job_);
             lock.lock();
             job_ = nullptr;
             cv_.notify_all();
@@ -221,7 +227,8 @@ private:
     }
     std::mutex mutex_;
     std::condition_variable cv_;
-    std::function<void()> job_;
+    void* job_ = nullptr;  // the posted job, null when done; guarded by mutex_
+    void (*call_)(void*) = nullptr;
     std::thread thread_;
 };
 
@@ -432,9 +439,10 @@ private:
     void idle(int w, int plain, std::uint16_t task) {
         Worker& worker = workers_[w];
         if (!worker.runtime) return;
-        thread(w).post([&] {
+        auto block = [&] {
             kimojio::TaskStateCellRef ts = kimojio::submit_and_complete_io_all(kimojio::TaskState::get(), false);
-        });
+        };
+        thread(w).post(block);
         RawWake foreign_wake{packed_data(worker.index, task), VTable::Index, Action::WakeByRef};
         thread(plain).run([&] { perform(foreign_wake); });
         thread(w).wait();
