@@ -125,14 +125,18 @@ struct Script {
 struct OracleCtx {
     Script script;
     std::vector<std::uint16_t> wakes;
-    std::unique_ptr<bool[]> cpu;
+    std::unique_ptr<bool[]> cpu;  // grown, never shrunk: no allocation per poll
+    std::size_t cpu_capacity = 0;
 };
 
 inline OraclePoll oracle_script(void* ctx, std::uint16_t) {
     auto* c = static_cast<OracleCtx*>(ctx);
     const Step& step = c->script.take();
     c->wakes = step.wakes;
-    c->cpu.reset(new bool[step.cpu.size() + 1]);
+    if (c->cpu_capacity < step.cpu.size() + 1) {
+        c->cpu_capacity = 2 * (step.cpu.size() + 1);
+        c->cpu.reset(new bool[c->cpu_capacity]);
+    }
     for (std::size_t i = 0; i < step.cpu.size(); ++i) c->cpu[i] = step.cpu[i];
     return OraclePoll{c->wakes.data(), c->cpu.get(), c->wakes.size(), c->script.children_of(step),
                       step.joins.data(), step.joins.size(), step.nop, step.complete};

@@ -180,11 +180,15 @@ pub unsafe extern "C" fn oracle_sched_state(s: *const OracleScheduler, task: u16
 /// `s` comes from oracle_sched_new; `script` returns arrays valid until its next call.
 #[no_mangle]
 pub unsafe extern "C" fn oracle_sched_run_cohort(s: *mut OracleScheduler, script: OracleScript, ctx: *mut core::ffi::c_void) {
-    (*s).0.run_cohort(|task| {
+    (*s).0.run_cohort_into(|task, poll: &mut Poll| {
         let p = script(ctx, task);
-        let wakes = (0..p.wake_count).map(|i| (*p.wakes.add(i), *p.wake_cpu.add(i))).collect();
-        let joins = (0..p.join_count).map(|i| *p.joins.add(i)).collect();
-        Poll { wakes, spawns: p.spawns, joins, nop: p.nop, complete: p.complete }
+        poll.wakes.clear();
+        poll.wakes.extend((0..p.wake_count).map(|i| (*p.wakes.add(i), *p.wake_cpu.add(i))));
+        poll.joins.clear();
+        poll.joins.extend((0..p.join_count).map(|i| *p.joins.add(i)));
+        poll.spawns = p.spawns;
+        poll.nop = p.nop;
+        poll.complete = p.complete;
     });
 }
 

@@ -61,6 +61,7 @@ pub struct Scheduler {
     current: Option<usize>,
     io_in_flight: Vec<usize>, // tasks whose nop I/O is in flight, in submission order
     pub trace: Vec<Event>,
+    poll_buffer: Poll, // reused by every poll (run_cohort_into): no allocation per poll
 }
 
 impl Scheduler {
@@ -193,7 +194,7 @@ impl Scheduler {
     /// Polls the task get_ready just returned (by list position, so a stale index that
     /// was reused is still the old task). A Complete task is skipped; an Aborted one ends
     /// (its first abort-checking leaf throws). Only a real poll asks `script`.
-    fn poll_id(&mut self, id: usize, script: &mut impl FnMut(u16) -> Poll) {
+    fn poll_id(&mut self, id: usize, script: &mut impl FnMut(u16, &mut Poll)) {
         let state = self.tasks[id].state;
         if state == State::Complete {
             return;
@@ -203,7 +204,9 @@ impl Scheduler {
         } else if self.tasks[id].nop_in_flight {
             false // it polls its I/O, which has not completed: Pending, nothing else
         } else {
-            let poll = script(self.tasks[id].index);
+            // Taken out while its lists are read, put back with their capacity.
+            let mut poll = std::mem::take(&mut self.poll_buffer);
+            script(self.tasks[id].index, &mut poll);
             self.current = Some(id);
             for &(index, cpu) in &poll.wakes {
                 if cpu {
@@ -225,7 +228,9 @@ impl Scheduler {
                 self.tasks[id].nop_in_flight = true;
                 self.io_in_flight.push(id);
             }
-            poll.complete && !poll.nop
+            let complete = poll.complete && !poll.nop;
+            self.poll_buffer = poll;
+            complete
         };
         if complete {
             // Its future goes first, and with it its own waits on other tasks.
@@ -264,6 +269,12 @@ impl Scheduler {
     /// One loop turn after completions and the drain point: prepare the cohort, then
     /// poll every task get_ready hands out, each with the next script entry for it.
     pub fn run_cohort(&mut self, mut script: impl FnMut(u16) -> Poll) {
+        self.run_cohort_into(|task, poll| *poll = script(task));
+    }
+
+    /// As run_cohort, the script filling a Poll the scheduler keeps (the script
+    /// sets every field; the lists keep their capacity across polls).
+    pub fn run_cohort_into(&mut self, mut script: impl FnMut(u16, &mut Poll)) {
         self.prepare_cohort();
         loop {
             // get_ready by position: the list entry, not a table lookup
