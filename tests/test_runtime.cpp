@@ -450,3 +450,33 @@ TEST_CASE("RingEnterEnd counts the armed eventfd read in in_flight_io (no wrap-a
     }
     CHECK(waited);
 }
+
+namespace {
+Async<void> record_ids(kimojio::Uuid* activity, kimojio::Uuid* tenant) {
+    *activity = kimojio::get_activity_id();
+    *tenant = kimojio::get_tenant_id();
+    co_return;
+}
+}  // namespace
+
+TEST_CASE("activity and tenant ids set in a task are read back and passed to its children") {
+    kimojio::Uuid activity = kimojio::Uuid::new_v4();
+    kimojio::Uuid tenant = kimojio::Uuid::new_v4();
+    REQUIRE_FALSE(activity == tenant);
+    test_support::run_test([](kimojio::Uuid activity, kimojio::Uuid tenant) -> Async<void> {
+        kimojio::set_activity_id_and_tenant_id(activity, tenant);
+        CHECK(kimojio::get_activity_id() == activity);
+        CHECK(kimojio::get_tenant_id() == tenant);
+        kimojio::Uuid child_activity, child_tenant;
+        auto child = kimojio::spawn_task(record_ids(&child_activity, &child_tenant));
+        (void)(co_await child).value();
+        CHECK(child_activity == activity);
+        CHECK(child_tenant == tenant);
+    }(activity, tenant));
+}
+
+TEST_CASE("setting activity and tenant ids outside a task changes nothing") {
+    kimojio::set_activity_id_and_tenant_id(kimojio::Uuid::new_v4(), kimojio::Uuid::new_v4());
+    CHECK(kimojio::get_activity_id().is_nil());
+    CHECK(kimojio::get_tenant_id().is_nil());
+}
