@@ -458,6 +458,7 @@ if __name__ == '__main__':
     q.add_argument('--count', type=int, default=240)
     q.add_argument('--seed', type=int, default=12)
     q.add_argument('--max-minutes', type=float, default=0, help='stop starting mutants after this long')
+    q.add_argument('--rejudge-survivors', action='store_true', help='judge the survivors again (after new tests)')
     q.add_argument('--results', default=RESULTS)
     q = sp.add_parser('report')
     q.add_argument('--count', type=int, default=240)

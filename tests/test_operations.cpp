@@ -300,3 +300,18 @@ TEST_CASE("an exception inside cancel_io_scope_completions leaves no drained com
     run_test(exception_in_cancel_body(armed),
              kimojio::Configuration().set_trace_buffer_manager(std::make_unique<ThrowOnSubmittingEnter>(armed)));
 }
+
+namespace {
+std::size_t completion_pool_size() { return kimojio::TaskState::get()->completion_pool.size(); }
+}  // namespace
+
+TEST_CASE("io_scope_cancel returns the completion of a finished operation to the pool") {
+    run_test([]() -> Async<void> {
+        co_await io_scope([]() -> Async<void> {
+            (void)(co_await kimojio::nop()).value();  // finished; only the scope's list still holds its completion
+            std::size_t before = completion_pool_size();
+            kimojio::io_scope_cancel();
+            CHECK(completion_pool_size() == before + 1);
+        }());
+    }());
+}
