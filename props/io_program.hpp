@@ -331,9 +331,10 @@ inline std::vector<Outcome> oracle_outcomes(const OracleIo* oracle) {
     return out;
 }
 
-// Runs the loop until quiescence: nothing ready, `in_flight` I/O left and `expected`
-// outcomes recorded. False after 2 s without it.
-inline bool settle(World& w, std::uint64_t in_flight, std::size_t expected) {
+// Runs the loop until quiescence: nothing ready, `in_flight` I/O left and `done()` (the
+// expected outcomes recorded, ...). False after 2 s without it.
+template <class Done>
+bool settle_until(std::uint64_t in_flight, Done&& done) {
     using kimojio::TaskState;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
     for (;;) {
@@ -341,11 +342,15 @@ inline bool settle(World& w, std::uint64_t in_flight, std::size_t expected) {
         ts->prepare_cohort();  // block_on's inner loop, as written there
         while (auto ready = ts->get_ready()) ts = kimojio::poll_task(std::move(*ready), std::move(ts));
         ts = kimojio::submit_and_complete_io_all(std::move(ts), true);
-        if (!ts->any_ready() && ts->stats.in_flight_io == in_flight && w.outcomes.size() >= expected) return true;
+        if (!ts->any_ready() && ts->stats.in_flight_io == in_flight && done()) return true;
         if (ts->any_ready()) continue;
         if (std::chrono::steady_clock::now() > deadline) return false;
         ts->ring.wait_cqe_timeout(std::chrono::milliseconds(1));  // a timer or the kernel's task work
     }
+}
+
+inline bool settle(World& w, std::uint64_t in_flight, std::size_t expected) {
+    return settle_until(in_flight, [&] { return w.outcomes.size() >= expected; });
 }
 
 inline std::string read_available(int fd) {
