@@ -298,14 +298,6 @@ struct NetTask {
     }
 };
 
-inline std::vector<Outcome> oracle_outcomes(const OracleNet* oracle) {
-    std::vector<OracleIoOutcome> raw(oracle_net_outcomes(oracle, nullptr, 0));
-    oracle_net_outcomes(oracle, raw.data(), raw.size());
-    std::vector<Outcome> out;
-    for (const auto& o : raw) out.push_back({o.slot, o.result, std::string(reinterpret_cast<const char*>(o.data), o.len)});
-    return out;
-}
-
 // The model's bytes of `what` (oracle_net_contents), or nullopt.
 inline std::optional<std::string> model_contents(const OracleNet* oracle, std::uint8_t what) {
     std::size_t n = oracle_net_contents(oracle, what, nullptr, 0);
@@ -401,20 +393,11 @@ inline std::optional<std::string> run(const Program& p) {
             } else {
                 slot.task = TaskState::get()->schedule_new(NetTask{w.get(), op}, kimojio::Uuid::nil(), kimojio::Uuid::nil());
             }
-            std::vector<Outcome> model = oracle_outcomes(oracle);
+            std::vector<Outcome> model = io_program::outcomes_of(oracle, oracle_net_outcomes);
             bool settled = io_program::settle_until(oracle_net_in_flight(oracle), [&] {
                 return w->outcomes.size() >= model.size() && tcp_arrived(oracle);
             });
-            std::vector<Outcome> port = w->outcomes;
-            std::sort(port.begin(), port.end());
-            std::sort(model.begin(), model.end());
-            if (port != model || !settled) {
-                difference = "step " + std::to_string(i) + " (" + explain_op(op) + "): outcomes differ" +
-                             (settled ? "" : " (the port did not settle within 2 s: " +
-                                                 std::to_string(TaskState::get()->stats.in_flight_io) + " I/O in flight, model " +
-                                                 std::to_string(oracle_net_in_flight(oracle)) + ")") +
-                             "\n  port: " + io_program::to_string(port) + "\n  model:" + io_program::to_string(model);
-            }
+            difference = io_program::step_difference(i, explain_op(op), w->outcomes, model, settled, oracle_net_in_flight(oracle));
         }
         if (!difference) difference = compare_state(oracle);
         for (Slot& s : w->slots) {  // a recv's or accept's drop cancels it and waits
