@@ -159,8 +159,14 @@ struct Fds {
         int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0) fail("socket");
         fd = place(fd, k);
-        if (kimojio::bind(fd, kimojio::SocketAddrV4::localhost(0)).is_err()) fail("bind 127.0.0.1:0");
-        if (listening && kimojio::listen(fd, 4).is_err()) fail("listen");
+        auto check = [](kimojio::Result<void, kimojio::Errno> r, const char* what) {
+            if (r.is_err()) {
+                errno = r.error().raw_os_error();
+                fail(what);
+            }
+        };
+        check(kimojio::bind(fd, kimojio::SocketAddrV4::localhost(0)), "bind 127.0.0.1:0");
+        if (listening) check(kimojio::listen(fd, 4), "listen");
         sockaddr_in a{};
         socklen_t n = sizeof a;
         if (::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n) != 0) fail("getsockname");
