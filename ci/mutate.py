@@ -3,7 +3,7 @@
 
 Named mutants are the planted bugs: planted-1..3, 8, 9 must fail the Relacy model of
 the foreign-wake handshake, planted-13, 14 the one of sync::channel (ci/planted-bugs),
-planted-4..7 and 10..12 the fuzz harnesses (ci/mutants). Generated mutants
+planted-4..7, 10..12, 15 and 16 the fuzz harnesses (ci/mutants). Generated mutants
 (seeded, deterministic) feed the mutation run, which writes MUTATION.md.
 
   ci/mutate.py list [--generated]           the mutants (id, file:line, what)
@@ -123,6 +123,14 @@ NAMED = [
      '        && Rc<Completion>::strong_count(completion) == 1) {\n',
      '        ) {\n',
      'a completion goes back to the pool while a future still holds it'),
+    ('planted-15', 'port/src/operations_net.cpp',
+     '    io_uring_prep_recv(&entry, fd.fd, buf.data(), buf.size(), flags);\n',
+     '    io_uring_prep_recv(&entry, fd.fd, buf.data(), buf.size() > 1 ? buf.size() - 1 : buf.size(), flags);\n',
+     'recv asks for one byte less than its buffer holds'),
+    ('planted-16', 'port/src/operations_fs.cpp',
+     '    io_uring_prep_openat(&entry, dirfd, path_of(path), flags, mode);\n',
+     '    io_uring_prep_openat(&entry, dirfd, path_of(path), flags & ~O_EXCL, mode);\n',
+     'open drops O_EXCL'),
     ('planted-7', 'port/src/index_waker.cpp',
      '    if (thread_index == current_thread && current_thread != NO_THREAD_INDEX) {\n',
      '    if (current_thread != NO_THREAD_INDEX) {\n',

@@ -28,7 +28,7 @@ cmake -S "$root" -B "$build" -G Ninja \
   -DCMAKE_C_FLAGS="$CFLAGS" -DCMAKE_CXX_FLAGS="$CXXFLAGS -fno-sanitize=function" \
   -DKIMOJIO_FUZZ=ON -DKIMOJIO_FUZZ_INSTRUMENT=OFF -DKIMOJIO_FUZZING_ENGINE="$LIB_FUZZING_ENGINE" \
   -DKIMOJIO_BUILD_TESTS=OFF -DKIMOJIO_BUILD_EXAMPLES=OFF -DKIMOJIO_BUILD_BENCH=OFF -DBUILD_TESTING=OFF
-targets=(handle_table scheduler cross_thread waker_data sync io)
+targets=(handle_table scheduler cross_thread waker_data sync io io_net)
 cmake --build "$build" --target "${targets[@]/%/_fuzz}"
 
 mkdir -p "$OUT"

@@ -323,17 +323,22 @@ struct ScopeTask {
     }
 };
 
-inline std::vector<Outcome> oracle_outcomes(const OracleIo* oracle) {
-    std::vector<OracleIoOutcome> raw(oracle_io_outcomes(oracle, nullptr, 0));
-    oracle_io_outcomes(oracle, raw.data(), raw.size());
+// The last step's outcomes of a model (`get`: oracle_io_outcomes, oracle_net_outcomes).
+template <class Oracle>
+std::vector<Outcome> outcomes_of(const Oracle* oracle, std::size_t (*get)(const Oracle*, OracleIoOutcome*, std::size_t)) {
+    std::vector<OracleIoOutcome> raw(get(oracle, nullptr, 0));
+    get(oracle, raw.data(), raw.size());
     std::vector<Outcome> out;
     for (const auto& o : raw) out.push_back({o.slot, o.result, std::string(reinterpret_cast<const char*>(o.data), o.len)});
     return out;
 }
 
-// Runs the loop until quiescence: nothing ready, `in_flight` I/O left and `expected`
-// outcomes recorded. False after 2 s without it.
-inline bool settle(World& w, std::uint64_t in_flight, std::size_t expected) {
+inline std::vector<Outcome> oracle_outcomes(const OracleIo* oracle) { return outcomes_of(oracle, oracle_io_outcomes); }
+
+// Runs the loop until quiescence: nothing ready, `in_flight` I/O left and `done()` (the
+// expected outcomes recorded, ...). False after 2 s without it.
+template <class Done>
+bool settle_until(std::uint64_t in_flight, Done&& done) {
     using kimojio::TaskState;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
     for (;;) {
@@ -341,11 +346,15 @@ inline bool settle(World& w, std::uint64_t in_flight, std::size_t expected) {
         ts->prepare_cohort();  // block_on's inner loop, as written there
         while (auto ready = ts->get_ready()) ts = kimojio::poll_task(std::move(*ready), std::move(ts));
         ts = kimojio::submit_and_complete_io_all(std::move(ts), true);
-        if (!ts->any_ready() && ts->stats.in_flight_io == in_flight && w.outcomes.size() >= expected) return true;
+        if (!ts->any_ready() && ts->stats.in_flight_io == in_flight && done()) return true;
         if (ts->any_ready()) continue;
         if (std::chrono::steady_clock::now() > deadline) return false;
         ts->ring.wait_cqe_timeout(std::chrono::milliseconds(1));  // a timer or the kernel's task work
     }
+}
+
+inline bool settle(World& w, std::uint64_t in_flight, std::size_t expected) {
+    return settle_until(in_flight, [&] { return w.outcomes.size() >= expected; });
 }
 
 inline std::string read_available(int fd) {
@@ -387,6 +396,19 @@ inline std::optional<std::string> compare_files(const World& w, const OracleIo* 
     return std::nullopt;
 }
 
+// Step i's outcomes compared as a set (sorted), and whether the port settled.
+inline std::optional<std::string> step_difference(std::size_t i, const std::string& what, std::vector<Outcome> port,
+                                                  std::vector<Outcome> model, bool settled, std::size_t model_in_flight) {
+    std::sort(port.begin(), port.end());
+    std::sort(model.begin(), model.end());
+    if (port == model && settled) return std::nullopt;
+    return "step " + std::to_string(i) + " (" + what + "): outcomes differ" +
+           (settled ? "" : " (the port did not settle within 2 s: " +
+                               std::to_string(kimojio::TaskState::get()->stats.in_flight_io) + " I/O in flight, model " +
+                               std::to_string(model_in_flight) + ")") +
+           "\n  port: " + to_string(port) + "\n  model:" + to_string(model);
+}
+
 // Runs `p` through both; returns a description of the first difference, if any.
 inline std::optional<std::string> run(const Program& p) {
     using kimojio::TaskState;
@@ -426,16 +448,7 @@ inline std::optional<std::string> run(const Program& p) {
             }
             std::vector<Outcome> model = oracle_outcomes(oracle);
             bool settled = settle(*w, oracle_io_in_flight(oracle), model.size());
-            std::vector<Outcome> port = w->outcomes;
-            std::sort(port.begin(), port.end());
-            std::sort(model.begin(), model.end());
-            if (port != model || !settled) {
-                difference = "step " + std::to_string(i) + " (" + explain_op(op) + "): outcomes differ" +
-                             (settled ? "" : " (the port did not settle within 2 s: " +
-                                                 std::to_string(TaskState::get()->stats.in_flight_io) + " I/O in flight, model " +
-                                                 std::to_string(oracle_io_in_flight(oracle)) + ")") +
-                             "\n  port: " + to_string(port) + "\n  model:" + to_string(model);
-            }
+            difference = step_difference(i, explain_op(op), w->outcomes, model, settled, oracle_io_in_flight(oracle));
         }
         if (!difference) difference = compare_files(*w, oracle);
         for (Slot& s : w->slots) {  // a read's drop cancels it and waits; a sleep's and a wait's do not

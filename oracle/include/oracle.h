@@ -121,6 +121,34 @@ size_t oracle_io_in_flight(const OracleIo* io); /* waiting reads and sleeps */
 size_t oracle_io_contents(const OracleIo* io, uint8_t target, uint8_t* out, size_t capacity);
 uint64_t oracle_io_eventfd(const OracleIo* io);
 
+/* One runtime's sockets and files (oracle/src/io_net.rs): tasks in slots 0-3 each run one
+ * operation on a socketpair (ends 0, 1), a TCP connection on loopback (end 2 the client,
+ * 3 the accepted server end) or files 0, 1 in a temporary directory; cancels and aborts.
+ * Steps are OracleIoOps with these kinds; their fields mean:
+ *   target  the socket end (0-3), or the file (even 0, odd 1; handle h opens name h)
+ *   len     bytes to recv / pread (1-16), or of data to send / write / pwrite (1-8)
+ *   zero    recv: a timeout of zero (socketpair ends only; else never); shutdown: SHUT_RD
+ *           (else SHUT_WR); connect: to a bound port nobody listens on; open: O_CREAT
+ *   offset  pwrite / pread offset; open: odd adds O_EXCL
+ * Outcomes are OracleIoOutcomes (a connect, accept, open, shutdown, close, fsync or
+ * unlink that succeeds: 0). */
+enum {
+    ORACLE_NET_SEND, ORACLE_NET_RECV, ORACLE_NET_SHUTDOWN, ORACLE_NET_CLOSE, ORACLE_NET_CONNECT,
+    ORACLE_NET_ACCEPT, ORACLE_NET_BIND_IN_USE, ORACLE_NET_OPEN, ORACLE_NET_WRITE, ORACLE_NET_PWRITE,
+    ORACLE_NET_PREAD, ORACLE_NET_FSYNC, ORACLE_NET_UNLINK, ORACLE_NET_CLOSE_FILE, ORACLE_NET_CANCEL,
+    ORACLE_NET_ABORT
+};
+typedef struct OracleNet OracleNet;
+OracleNet* oracle_net_new(void);
+void oracle_net_free(OracleNet* net);
+bool oracle_net_apply(OracleNet* net, const OracleIoOp* op); /* false: skipped */
+size_t oracle_net_outcomes(const OracleNet* net, OracleIoOutcome* out, size_t capacity);
+size_t oracle_net_in_flight(const OracleNet* net); /* waiting recvs and accepts */
+/* 0-3: bytes queued at that end; 4-5: file 0, 1 by name; 6-7: what handle 0, 1 has open.
+ * SIZE_MAX: no descriptor at that end, no such name, the handle is not open. */
+size_t oracle_net_contents(const OracleNet* net, uint8_t what, uint8_t* out, size_t capacity);
+int64_t oracle_net_position(const OracleNet* net, uint8_t file); /* -1: not open */
+
 #ifdef __cplusplus
 }
 #endif

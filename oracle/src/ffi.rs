@@ -2,7 +2,8 @@
 //! Every function takes the pointer its constructor returned; none is thread-safe.
 
 use crate::handle_table::HandleTable;
-use crate::io::{Io, Op as IoOp, SLOTS};
+use crate::io::{Io, Op as IoOp, Outcome, SLOTS};
+use crate::io_net::{IoNet, NetOp, ENDS, FILES};
 use crate::scheduler::{Event, Poll, Scheduler};
 use crate::world::World;
 
@@ -377,7 +378,10 @@ pub unsafe extern "C" fn oracle_io_apply(io: *mut OracleIo, op: *const OracleIoO
 /// `io` comes from oracle_io_new; `out` has room for `capacity` outcomes.
 #[no_mangle]
 pub unsafe extern "C" fn oracle_io_outcomes(io: *const OracleIo, out: *mut OracleIoOutcome, capacity: usize) -> usize {
-    let outcomes = &(*io).0.outcomes;
+    copy_outcomes(&(*io).0.outcomes, out, capacity)
+}
+
+unsafe fn copy_outcomes(outcomes: &[Outcome], out: *mut OracleIoOutcome, capacity: usize) -> usize {
     for (i, o) in outcomes.iter().take(capacity).enumerate() {
         let mut data = [0u8; 16];
         let n = o.data.len().min(16);
@@ -385,6 +389,13 @@ pub unsafe extern "C" fn oracle_io_outcomes(io: *const OracleIo, out: *mut Oracl
         *out.add(i) = OracleIoOutcome { slot: o.slot, result: o.result, len: n as u8, data };
     }
     outcomes.len()
+}
+
+unsafe fn copy_bytes(bytes: &[u8], out: *mut u8, capacity: usize) -> usize {
+    for (i, b) in bytes.iter().take(capacity).enumerate() {
+        *out.add(i) = *b;
+    }
+    bytes.len()
 }
 
 /// I/O the kernel holds at quiescence (waiting reads and sleeps).
@@ -402,10 +413,7 @@ pub unsafe extern "C" fn oracle_io_in_flight(io: *const OracleIo) -> usize {
 #[no_mangle]
 pub unsafe extern "C" fn oracle_io_contents(io: *const OracleIo, target: u8, out: *mut u8, capacity: usize) -> usize {
     let bytes = if target < 2 { (*io).0.pipe(target as usize) } else { (*io).0.memfd().to_vec() };
-    for (i, b) in bytes.iter().take(capacity).enumerate() {
-        *out.add(i) = *b;
-    }
-    bytes.len()
+    copy_bytes(&bytes, out, capacity)
 }
 
 /// The eventfd's counter.
@@ -414,4 +422,100 @@ pub unsafe extern "C" fn oracle_io_contents(io: *const OracleIo, target: u8, out
 #[no_mangle]
 pub unsafe extern "C" fn oracle_io_eventfd(io: *const OracleIo) -> u64 {
     (*io).0.eventfd()
+}
+
+/// Sockets and files (io_net.rs); the steps are OracleIoOps with oracle.h's ORACLE_NET_*
+/// kinds.
+pub struct OracleNet(IoNet);
+
+#[no_mangle]
+pub extern "C" fn oracle_net_new() -> *mut OracleNet {
+    Box::into_raw(Box::new(OracleNet(IoNet::new())))
+}
+
+/// # Safety
+/// `net` comes from oracle_net_new and is not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_net_free(net: *mut OracleNet) {
+    drop(Box::from_raw(net));
+}
+
+/// Applies one step; false if the model skips it (the harness skips it too).
+/// # Safety
+/// `net` comes from oracle_net_new; `op` is readable.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_net_apply(net: *mut OracleNet, op: *const OracleIoOp) -> bool {
+    let o = &*op;
+    let (slot, end, file) = (o.slot as usize % SLOTS, o.target as usize % ENDS, o.target as usize % FILES);
+    let (len, offset) = (o.len as usize, o.offset as usize);
+    let data = o.data[..len.min(8)].to_vec();
+    let op = match o.op {
+        0 => NetOp::Send { slot, end, data },
+        1 => NetOp::Recv { slot, end, len, zero_timeout: o.zero },
+        2 => NetOp::Shutdown { slot, end, write: !o.zero },
+        3 => NetOp::Close { slot, end },
+        4 => NetOp::Connect { slot, refused: o.zero },
+        5 => NetOp::Accept { slot },
+        6 => NetOp::BindInUse { slot },
+        7 => NetOp::Open { slot, file, create: o.zero, excl: offset % 2 == 1 },
+        8 => NetOp::Write { slot, file, data },
+        9 => NetOp::Pwrite { slot, file, offset, data },
+        10 => NetOp::Pread { slot, file, offset, len },
+        11 => NetOp::Fsync { slot, file },
+        12 => NetOp::Unlink { slot, file },
+        13 => NetOp::CloseFile { slot, file },
+        14 => NetOp::Cancel { slot },
+        _ => NetOp::Abort { slot },
+    };
+    (*net).0.apply(&op)
+}
+
+/// The last step's outcomes (in the model's order); returns how many there are.
+/// # Safety
+/// `net` comes from oracle_net_new; `out` has room for `capacity` outcomes.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_net_outcomes(net: *const OracleNet, out: *mut OracleIoOutcome, capacity: usize) -> usize {
+    copy_outcomes(&(*net).0.outcomes, out, capacity)
+}
+
+/// I/O the kernel holds at quiescence (waiting recvs and accepts).
+/// # Safety
+/// `net` comes from oracle_net_new.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_net_in_flight(net: *const OracleNet) -> usize {
+    (*net).0.in_flight()
+}
+
+/// What: 0-3 the bytes queued at that socket end, 4-5 the contents of file 0, 1 (by name),
+/// 6-7 the contents of the file handle 0, 1 has open. Writes up to `capacity` bytes and
+/// returns how many there are, or SIZE_MAX: the end has no descriptor, the name does not
+/// exist, the handle is not open.
+/// # Safety
+/// `net` comes from oracle_net_new; `out` has room for `capacity` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_net_contents(net: *const OracleNet, what: u8, out: *mut u8, capacity: usize) -> usize {
+    let n = &(*net).0;
+    let what = what as usize;
+    let bytes = if what < ENDS {
+        n.queue(what)
+    } else if what < ENDS + FILES {
+        n.file(what - ENDS).map(|b| b.to_vec())
+    } else {
+        n.handle((what - ENDS - FILES) % FILES).map(|(b, _)| b.to_vec())
+    };
+    match bytes {
+        Some(bytes) => copy_bytes(&bytes, out, capacity),
+        None => usize::MAX,
+    }
+}
+
+/// The position of file handle 0 or 1, or -1 if it is not open.
+/// # Safety
+/// `net` comes from oracle_net_new.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_net_position(net: *const OracleNet, file: u8) -> i64 {
+    match (*net).0.handle(file as usize % FILES) {
+        Some((_, pos)) => pos as i64,
+        None => -1,
+    }
 }

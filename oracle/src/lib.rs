@@ -8,9 +8,12 @@
 //!   foreign wakes queued to their owner and drained in ascending task index.
 //! - [`io`]: one runtime's I/O: pipes, an eventfd, a memfd, timers and an AsyncEvent,
 //!   cancels, aborts and io_scope, and what each operation returns.
+//! - [`io_net`]: one runtime's sockets (a socketpair, a TCP connection on loopback) and
+//!   files in a temporary directory, with their errno paths.
 
 pub mod handle_table;
 pub mod io;
+pub mod io_net;
 pub mod scheduler;
 pub mod world;
 
