@@ -180,3 +180,17 @@ TEST_CASE("a const TaskStateCellRef hands out a const TaskState (Rust: Deref, no
     CHECK(std::is_const_v<std::remove_pointer_t<decltype(std::declval<const Ref&>().operator->())>>);
     CHECK_FALSE(std::is_const_v<std::remove_reference_t<decltype(*std::declval<Ref&>())>>);
 }
+
+TEST_CASE("an Rc waker's consuming wake schedules its task on the thread's TaskState") {
+    kimojio::drop_all_tasks(TaskState::get());
+    Rc<Task> task = TaskState::get()->schedule_new(test_support::FlagFuture{&never}, Uuid::nil(), Uuid::nil());
+    TaskState::get()->fill_ready_task_list_io.clear();
+    task->set_state(TaskReadyState::Suspend);
+    std::size_t base = Rc<Task>::strong_count(task);
+    Waker w = kimojio::rc_waker::create_waker(task);
+    std::move(w).wake();
+    CHECK(task->get_state() == TaskReadyState::Ready);
+    CHECK(TaskState::get()->fill_ready_task_list_io.size() == 1);
+    CHECK(Rc<Task>::strong_count(task) == base + 1);  // the waker's Rc went into the ready list
+    kimojio::drop_all_tasks(TaskState::get());
+}
