@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <array>
 #include <system_error>
 #include <variant>
 #include <future>
@@ -479,4 +480,37 @@ TEST_CASE("setting activity and tenant ids outside a task changes nothing") {
     kimojio::set_activity_id_and_tenant_id(kimojio::Uuid::new_v4(), kimojio::Uuid::new_v4());
     CHECK(kimojio::get_activity_id().is_nil());
     CHECK(kimojio::get_tenant_id().is_nil());
+}
+
+namespace {
+class IoEndTrace final : public kimojio::TraceConfiguration {
+public:
+    explicit IoEndTrace(std::vector<std::int32_t>* results) : results_(results) {}
+    void trace(kimojio::EventEnvelope event) override {
+        if (auto* end = std::get_if<kimojio::events::IoEnd>(&event.event)) results_->push_back(end->result);
+    }
+
+private:
+    std::vector<std::int32_t>* results_;
+};
+
+Async<void> nop_then_read_a_bad_fd() {
+    (co_await kimojio::nop()).value();
+    std::array<char, 4> buffer{};
+    CHECK((co_await kimojio::read(-1, buffer)).error() == Errno::BADF);
+}
+}  // namespace
+
+TEST_CASE("trace events: IoEnd carries 0 for an operation that succeeded and the errno of one that failed") {
+    std::vector<std::int32_t> results;
+    {
+        kimojio::Runtime runtime(
+            0, kimojio::Configuration().set_trace_buffer_manager(std::make_unique<IoEndTrace>(&results)));
+        REQUIRE(runtime.block_on(nop_then_read_a_bad_fd()).has_value());
+    }
+    // The nop, then the read, in that order (each awaited before the next starts); the
+    // runtime server's pipe read ends later, cancelled by the teardown.
+    REQUIRE(results.size() >= 2);
+    CHECK(results[0] == 0);
+    CHECK(results[1] == EBADF);
 }
