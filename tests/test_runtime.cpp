@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "test_support.hpp"
@@ -513,4 +514,67 @@ TEST_CASE("trace events: IoEnd carries 0 for an operation that succeeded and the
     REQUIRE(results.size() >= 2);
     CHECK(results[0] == 0);
     CHECK(results[1] == EBADF);
+}
+
+namespace {
+// Sets *dropped when destroyed (a moved-from one does not).
+struct DropFlag {
+    bool* dropped;
+    explicit DropFlag(bool* d) : dropped(d) {}
+    DropFlag(DropFlag&& other) noexcept : dropped(std::exchange(other.dropped, nullptr)) {}
+    ~DropFlag() {
+        if (dropped) *dropped = true;
+    }
+};
+
+Async<DropFlag> returns_drop_flag(bool* dropped) { co_return DropFlag(dropped); }
+
+Async<void> detached_task_result_dropped() {
+    bool dropped = false;
+    { auto handle = kimojio::spawn_task(returns_drop_flag(&dropped)); }  // detached
+    for (int turn = 0; turn < 3 && !dropped; ++turn) co_await kimojio::yield_io();
+    CHECK(dropped);  // freed by the loop turn after it completed, not at block_on's end
+}
+}  // namespace
+
+TEST_CASE("a detached task's result is dropped the loop turn after it completes") {
+    test_support::run_test(detached_task_result_dropped());
+}
+
+namespace {
+class ScheduledTags final : public kimojio::TraceConfiguration {
+public:
+    explicit ScheduledTags(std::vector<std::uint32_t>* tags) : tags_(tags) {}
+    void trace(kimojio::EventEnvelope event) override {
+        if (auto* s = std::get_if<kimojio::events::TaskScheduled>(&event.event); s && event.task_index == 1) {
+            tags_->push_back(s->tag);
+        }
+    }
+
+private:
+    std::vector<std::uint32_t>* tags_;
+};
+
+Async<void> yields(int n) {
+    for (int i = 0; i < n; ++i) co_await kimojio::yield_io();
+}
+}  // namespace
+
+// Rust's submit_and_complete_io_all always calls submit_and_complete_io twice, each taking
+// a ring tag; the port's fast path (nothing to submit or reap) skips both calls but takes
+// the two tags, so tags stay the same as upstream's.
+TEST_CASE("each loop turn of a yielding task takes its schedule tag and two ring tags, as upstream") {
+    std::vector<std::uint32_t> tags;  // the main task's (index 1) TaskScheduled tags
+    {
+        kimojio::Runtime runtime(
+            0, kimojio::Configuration().set_trace_buffer_manager(std::make_unique<ScheduledTags>(&tags)));
+        REQUIRE(runtime.block_on(yields(5)).has_value());
+    }
+    REQUIRE(tags.size() == 6);  // spawned, then one schedule per yield
+    // From the second yield on (the first turn also starts the runtime server task), each
+    // turn takes the fast path: nothing to submit, the yielded task ready.
+    for (std::size_t i = 3; i < tags.size(); ++i) {
+        CAPTURE(i);
+        CHECK(tags[i] - tags[i - 1] == 3);
+    }
 }
