@@ -4,6 +4,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,7 +42,7 @@ int runtime_construction_exit_code(int error) {
     REQUIRE(pid >= 0);
     if (pid == 0) {
         if (!refuse_io_uring_setup(error)) {
-            _exit(10);
+            test_support::exit_child(10);
         }
         int code = 11;
         std::thread([&] {
@@ -55,7 +56,7 @@ int runtime_construction_exit_code(int error) {
                 code = 14;
             }
         }).join();
-        _exit(code);
+        test_support::exit_child(code);
     }
     int status = 0;
     REQUIRE(waitpid(pid, &status, 0) == pid);
@@ -125,4 +126,53 @@ TEST_CASE("spawning beyond 65,535 live tasks throws a clear error instead of tru
     CHECK(std::move(*result).value() == kimojio::MAX_LIVE_TASKS - 2);
     CHECK(message.find("65,535 tasks") != std::string::npos);
     CHECK(kimojio::TaskState::get()->tasks.is_empty());
+}
+
+namespace {
+// In a forked child at a descriptor limit of 3 with only 0, 1, 2 open: a Runtime of an
+// index no runtime used yet must make its eventfd, and cannot. 0 when it throws
+// std::system_error (EMFILE, naming the eventfd) and, the limit lifted, a Runtime of that
+// index (on a new thread: this one's TaskState lost its rings) can be made: the failed
+// claim left the index free.
+int eventfd_refused_exit_code() {
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        for (int fd = 3; fd < 1024; ++fd) ::close(fd);
+        rlimit limit{};
+        if (getrlimit(RLIMIT_NOFILE, &limit) != 0) _exit(10);
+        rlim_t soft = limit.rlim_cur;
+        limit.rlim_cur = 3;
+        if (setrlimit(RLIMIT_NOFILE, &limit) != 0) _exit(10);
+        int code = 11;  // constructed although no descriptor was free
+        try {
+            kimojio::Runtime runtime(201, kimojio::Configuration());
+        } catch (const std::system_error& e) {
+            bool names_it = std::string(e.what()).find("eventfd") != std::string::npos;
+            code = e.code().value() == EMFILE && names_it ? 0 : 12;
+        } catch (...) {
+            code = 13;
+        }
+        limit.rlim_cur = soft;
+        setrlimit(RLIMIT_NOFILE, &limit);
+        if (code == 0) {
+            std::thread([&] {
+                try {
+                    kimojio::Runtime runtime(201, kimojio::Configuration());
+                } catch (...) {
+                    code = 14;
+                }
+            }).join();
+        }
+        test_support::exit_child(code);
+    }
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    REQUIRE(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+}  // namespace
+
+TEST_CASE("a Runtime whose foreign-wake eventfd cannot be made throws std::system_error and frees its index") {
+    CHECK(eventfd_refused_exit_code() == 0);
 }

@@ -309,6 +309,11 @@ TEST_CASE("two runtimes on two threads wake each other's tasks") {
     }
 }
 
+TEST_CASE("ForeignWakeRegistry: index 255 (no runtime) counts no wakes and a wake of it goes nowhere") {
+    kimojio::ForeignWakeRegistry::wake(kimojio::NO_THREAD_INDEX, 1);
+    CHECK(kimojio::ForeignWakeRegistry::wakes(kimojio::NO_THREAD_INDEX) == 0);
+}
+
 TEST_CASE("thread index 255, a taken index, or a second Runtime on one thread is a clear error") {
     CHECK_THROWS_AS(kimojio::Runtime(255, kimojio::Configuration()), std::invalid_argument);
     kimojio::Runtime runtime(20, kimojio::Configuration());

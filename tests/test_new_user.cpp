@@ -52,19 +52,10 @@ Async<int> write_to_closed_pipe() {
 
 TEST_CASE("a write to a pipe whose reader is gone returns EPIPE instead of killing the process") {
     // In a child whose SIGPIPE is back at the default (kill): only the Runtime ignores it.
-    pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
+    int status = test_support::status_of_forked_run([] {
         signal(SIGPIPE, SIG_DFL);
-        try {
-            auto result = kimojio::run(0, write_to_closed_pipe());
-            _exit(result && result->is_ok() ? std::move(*result).value() : 4);
-        } catch (...) {
-            _exit(5);
-        }
-    }
-    int status = 0;
-    REQUIRE(waitpid(pid, &status, 0) == pid);
+        return write_to_closed_pipe();
+    });
     CHECK_FALSE(WIFSIGNALED(status));  // 141 in a shell: killed by SIGPIPE
     REQUIRE(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);

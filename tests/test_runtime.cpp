@@ -450,3 +450,28 @@ TEST_CASE("RingEnterEnd counts the armed eventfd read in in_flight_io (no wrap-a
     }
     CHECK(waited);
 }
+
+TEST_CASE("kimojio::run runs the main future on a new runtime of the given index and returns its result") {
+    auto result = kimojio::run(9, []() -> kimojio::Async<int> {
+        CHECK(kimojio::task_identity().thread_index == 9);
+        co_return 42;
+    }());
+    REQUIRE(result.has_value());
+    CHECK(std::move(*result).value() == 42);
+}
+
+TEST_CASE("a copy of Runtime::get_handle's handle stops the runtime server task with close_sync") {
+    kimojio::Runtime runtime(0, kimojio::Configuration());
+    kimojio::RuntimeHandle handle = runtime.get_handle();
+    auto result = runtime.block_on([](kimojio::RuntimeHandle handle) -> Async<void> {
+        co_await kimojio::yield_io();  // the server task waits for a request now
+        std::size_t before = TaskState::get()->get_task_count();  // main and the server
+        kimojio::RuntimeHandle copy = handle;
+        copy.close_sync();
+        while (TaskState::get()->get_task_count() == before) {
+            co_await kimojio::yield_io();  // a server that ignored it: the test times out
+        }
+        CHECK(TaskState::get()->get_task_count() == before - 1);
+    }(std::move(handle)));
+    REQUIRE(result.has_value());
+}

@@ -180,3 +180,7 @@ TEST_CASE("a const TaskStateCellRef hands out a const TaskState (Rust: Deref, no
     CHECK(std::is_const_v<std::remove_pointer_t<decltype(std::declval<const Ref&>().operator->())>>);
     CHECK_FALSE(std::is_const_v<std::remove_reference_t<decltype(*std::declval<Ref&>())>>);
 }
+
+TEST_CASE("create_waker on a thread without a Runtime throws kimojio::Panic") {
+    CHECK_THROWS_WITH_AS(kimojio::create_waker(0), doctest::Contains("without a kimojio Runtime"), kimojio::Panic);
+}
