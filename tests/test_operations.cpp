@@ -300,3 +300,21 @@ TEST_CASE("an exception inside cancel_io_scope_completions leaves no drained com
     run_test(exception_in_cancel_body(armed),
              kimojio::Configuration().set_trace_buffer_manager(std::make_unique<ThrowOnSubmittingEnter>(armed)));
 }
+
+TEST_CASE("an io_scope whose body throws cancels and waits for the body's I/O, then rethrows") {
+    run_test([]() -> Async<void> {
+        std::uint64_t baseline = test_support::user_in_flight_io();
+        std::string what;
+        try {
+            co_await io_scope([]() -> Async<void> {
+                kimojio::SleepFuture sleep = kimojio::sleep(an_hour);
+                CHECK_FALSE(co_await PollOnce<kimojio::SleepFuture>{&sleep});
+                throw std::runtime_error("body failed");
+            }());
+        } catch (const std::runtime_error& e) {
+            what = e.what();
+        }
+        CHECK(what == "body failed");
+        CHECK(test_support::user_in_flight_io() == baseline);  // the hour-long sleep was reaped
+    }());
+}

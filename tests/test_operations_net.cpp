@@ -6,10 +6,12 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
+#include <cstring>
 #include <chrono>
 #include <memory>
 #include <stdexcept>
@@ -307,4 +309,14 @@ TEST_CASE("sendmsg and recvmsg carry a message gathered from and scattered into 
 TEST_CASE("SocketAddrUnix::new_path refuses a path with a NUL byte with std::invalid_argument") {
     CHECK_THROWS_WITH_AS(SocketAddrUnix::new_path(std::string("a\0b", 3)), doctest::Contains("NUL byte"),
                          std::invalid_argument);
+}
+TEST_CASE("SocketAddr::from_raw: an abstract Unix name, and an unknown family throws std::invalid_argument") {
+    sockaddr_un un{};
+    un.sun_family = AF_UNIX;
+    std::memcpy(un.sun_path + 1, "name", 4);  // sun_path[0] == '\0': abstract
+    socklen_t len = static_cast<socklen_t>(sizeof(sa_family_t) + 1 + 4);
+    CHECK(SocketAddr::from_raw(reinterpret_cast<sockaddr*>(&un), len) == SocketAddr(SocketAddrUnix::new_abstract_name("name")));
+    sockaddr other{};
+    other.sa_family = AF_PACKET;
+    CHECK_THROWS_AS(SocketAddr::from_raw(&other, sizeof(other)), std::invalid_argument);
 }
