@@ -309,6 +309,28 @@ TEST_CASE("two runtimes on two threads wake each other's tasks") {
     }
 }
 
+TEST_CASE("a foreign wake from a thread_local destructor that runs after the thread's wake counters retired is counted") {
+    kimojio::Runtime runtime(0, kimojio::Configuration());
+    auto result = runtime.block_on([]() -> Async<void> {
+        kimojio::Waker waker = co_await kimojio::current_waker();
+        std::thread([waker] {
+            struct WakeAtExit {
+                std::optional<kimojio::Waker> waker;
+                ~WakeAtExit() {
+                    if (waker) waker->wake_by_ref();
+                }
+            };
+            // Constructed before the first wake makes the counters' exit hook, so it is
+            // destroyed after that hook retired this thread's counters.
+            thread_local WakeAtExit at_exit;
+            at_exit.waker = waker;
+            waker.wake_by_ref();
+        }).join();
+    }());
+    REQUIRE(result.has_value());
+    CHECK(runtime.foreign_wake_stats().foreign_wakes == 2);
+}
+
 TEST_CASE("ForeignWakeRegistry: index 255 (no runtime) counts no wakes and a wake of it goes nowhere") {
     kimojio::ForeignWakeRegistry::wake(kimojio::NO_THREAD_INDEX, 1);
     CHECK(kimojio::ForeignWakeRegistry::wakes(kimojio::NO_THREAD_INDEX) == 0);
