@@ -208,3 +208,18 @@ Async<void> async_lock_canceled_wait() {
 TEST_CASE("async_lock_canceled_wait") { run_test(async_lock_canceled_wait()); }
 
 }  // namespace
+
+TEST_CASE("lock_with_deadline gets the lock its holder releases before the deadline") {
+    run_test([]() -> Async<void> {
+        auto l = std::make_shared<AsyncLock<int>>(0);
+        auto guard = l->try_lock();
+        REQUIRE(guard.has_value());
+        auto waiter = kimojio::spawn([](std::shared_ptr<AsyncLock<int>> l) -> Async<bool> {
+            auto got = co_await l->lock_with_deadline(std::chrono::steady_clock::now() + 60s);
+            co_return got.is_ok();
+        }(l));
+        co_await kimojio::yield_io();  // the waiter now waits for the lock or the deadline
+        guard.reset();
+        CHECK(co_await waiter);
+    }());
+}

@@ -76,12 +76,16 @@ Waker waker_for(std::uint8_t thread_index, std::uint16_t task_index) {
 TEST_CASE("a wake from a thread that never had a runtime resumes the task") {
     Gate gate;
     std::uint8_t index_seen_by_waker_thread = 0;
+    kimojio::Runtime runtime(0, kimojio::Configuration());
     std::thread waker_thread([&] {
         index_seen_by_waker_thread = kimojio::kimojio_thread_index();
         wait_until([&] { return gate.has_waker(); });
+        // Only once the loop sleeps: a wake that lands while the task is still in the poll
+        // that published its waker lets that poll see the open gate and finish, leaving
+        // the wake pending, never drained (this test failed 1 run in ~100 that way).
+        wait_until([&] { return runtime.foreign_wake_stats().sleeps >= 1; });
         gate.open_and_wake();
     });
-    kimojio::Runtime runtime(0, kimojio::Configuration());
     auto result = runtime.block_on(wait_gate(&gate));
     waker_thread.join();
     REQUIRE(result.has_value());
@@ -307,6 +311,33 @@ TEST_CASE("two runtimes on two threads wake each other's tasks") {
         REQUIRE(s.has_value());
         CHECK(s->foreign_wakes >= 1);
     }
+}
+
+TEST_CASE("a foreign wake from a thread_local destructor that runs after the thread's wake counters retired is counted") {
+    kimojio::Runtime runtime(0, kimojio::Configuration());
+    auto result = runtime.block_on([]() -> Async<void> {
+        kimojio::Waker waker = co_await kimojio::current_waker();
+        std::thread([waker] {
+            struct WakeAtExit {
+                std::optional<kimojio::Waker> waker;
+                ~WakeAtExit() {
+                    if (waker) waker->wake_by_ref();
+                }
+            };
+            // Constructed before the first wake makes the counters' exit hook, so it is
+            // destroyed after that hook retired this thread's counters.
+            thread_local WakeAtExit at_exit;
+            at_exit.waker = waker;
+            waker.wake_by_ref();
+        }).join();
+    }());
+    REQUIRE(result.has_value());
+    CHECK(runtime.foreign_wake_stats().foreign_wakes == 2);
+}
+
+TEST_CASE("ForeignWakeRegistry: index 255 (no runtime) counts no wakes and a wake of it goes nowhere") {
+    kimojio::ForeignWakeRegistry::wake(kimojio::NO_THREAD_INDEX, 1);
+    CHECK(kimojio::ForeignWakeRegistry::wakes(kimojio::NO_THREAD_INDEX) == 0);
 }
 
 TEST_CASE("thread index 255, a taken index, or a second Runtime on one thread is a clear error") {

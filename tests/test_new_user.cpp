@@ -52,19 +52,10 @@ Async<int> write_to_closed_pipe() {
 
 TEST_CASE("a write to a pipe whose reader is gone returns EPIPE instead of killing the process") {
     // In a child whose SIGPIPE is back at the default (kill): only the Runtime ignores it.
-    pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
+    int status = test_support::status_of_forked_run([] {
         signal(SIGPIPE, SIG_DFL);
-        try {
-            auto result = kimojio::run(0, write_to_closed_pipe());
-            _exit(result && result->is_ok() ? std::move(*result).value() : 4);
-        } catch (...) {
-            _exit(5);
-        }
-    }
-    int status = 0;
-    REQUIRE(waitpid(pid, &status, 0) == pid);
+        return write_to_closed_pipe();
+    });
     CHECK_FALSE(WIFSIGNALED(status));  // 141 in a shell: killed by SIGPIPE
     REQUIRE(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
@@ -270,6 +261,17 @@ TEST_CASE("write_all fills a pipe past its capacity while the reader reads in sm
     run_test(write_all_past_capacity());
 }
 TEST_CASE("read_exact gathers a buffer written in small pieces") { run_test(read_exact_small_pieces()); }
+TEST_CASE("read_exact on a descriptor that is not open fails with its EBADF, naming read_exact") {
+    run_test([]() -> Async<void> {
+        std::array<char, 4> into{};
+        auto result = co_await kimojio::read_exact(kimojio::BorrowedFd(-1), into);
+        REQUIRE(result.is_err());
+        CHECK(result.error().error == Errno::BADF);
+        CHECK(std::string(result.error().error.op) == "read_exact");
+        CHECK(result.error().transferred == 0);
+        CHECK(result.error().wanted == 4);
+    }());
+}
 TEST_CASE("read_exact: end of file before the buffer is full is a ShortIoError") { run_test(read_exact_eof()); }
 TEST_CASE("write_all to a pipe whose reader is gone fails with EPIPE and the byte count") {
     run_test(write_all_epipe());

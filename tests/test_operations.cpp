@@ -315,3 +315,21 @@ TEST_CASE("io_scope_cancel returns the completion of a finished operation to the
         }());
     }());
 }
+
+TEST_CASE("an io_scope whose body throws cancels and waits for the body's I/O, then rethrows") {
+    run_test([]() -> Async<void> {
+        std::uint64_t baseline = test_support::user_in_flight_io();
+        std::string what;
+        try {
+            co_await io_scope([]() -> Async<void> {
+                kimojio::SleepFuture sleep = kimojio::sleep(an_hour);
+                CHECK_FALSE(co_await PollOnce<kimojio::SleepFuture>{&sleep});
+                throw std::runtime_error("body failed");
+            }());
+        } catch (const std::runtime_error& e) {
+            what = e.what();
+        }
+        CHECK(what == "body failed");
+        CHECK(test_support::user_in_flight_io() == baseline);  // the hour-long sleep was reaped
+    }());
+}

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -232,6 +233,7 @@ Async<void> vectored_and_positional() {
     auto late_result = co_await late;
     CHECK(late_result.error() == Errno::TIMEDOUT);
     CHECK((co_await kimojio::writev_with_timeout(file, out, 0, 10s)).value() == 8);
+    CHECK((co_await kimojio::writev_with_deadline(file, out, 0, std::chrono::steady_clock::now() + 60s)).value() == 8);
 }
 
 Async<void> deadlines() {
@@ -250,6 +252,10 @@ Async<void> deadlines() {
     // No deadline, and one far away: the data arrives.
     CHECK((co_await kimojio::write_with_deadline(writer, bytes("hi"), std::nullopt)).value() == 2);
     CHECK((co_await kimojio::read_with_deadline(reader, buf, std::chrono::steady_clock::now() + 60s)).value() == 2);
+    CHECK((co_await kimojio::write_with_deadline(writer, bytes("abc"), std::chrono::steady_clock::now() + 60s)).value() ==
+          3);
+    CHECK((co_await kimojio::read(reader, buf)).value() == 3);
+    CHECK(std::string(buf.data(), 3) == "abc");
 }
 
 // readv on a pipe nobody writes to, into a heap buffer freed as soon as the task ends.
@@ -294,6 +300,22 @@ Async<void> readv_cancelled_by_io_scope() {
     CHECK((co_await kimojio::write(writer, bytes("z"))).value() == 1);
     CHECK((co_await kimojio::read(reader, buffer)).value() == 1);
 }
+
+// The IOPOLL ring takes only O_DIRECT I/O on a file whose driver polls (NVMe with poll
+// queues); anything else is submitted there and completes with EOPNOTSUPP, reaped by
+// entering that ring.
+Async<void> polled_io_on_a_plain_file() {
+    TempDir dir;
+    OwnedFd file = (co_await kimojio::open(dir / "p", O_CREAT | O_RDWR | O_CLOEXEC, 0600)).value();
+    CHECK((co_await kimojio::pwrite(file, bytes("data"), 0)).value() == 4);
+    std::array<char, 4> buf{};
+    CHECK((co_await kimojio::pread_polled(file, buf, 0, true)).error() == Errno{EOPNOTSUPP});
+    CHECK((co_await kimojio::pwrite_polled(file, bytes("more"), 0, true)).error() == Errno{EOPNOTSUPP});
+    CHECK(kimojio::TaskState::get()->stats.in_flight_io_poll == 0);
+    CHECK(kimojio::TaskState::get()->stats.max_in_flight_io_poll == 1);
+    CHECK((co_await kimojio::pread(file, buf, 0)).value() == 4);  // the polled write wrote nothing
+    CHECK(std::string(buf.data(), 4) == "data");
+}
 }  // namespace
 
 TEST_CASE("open, mkdir, rmdir, link, symlink, rename, unlink, stat, fstat: success and ENOENT / EEXIST / EBADF") {
@@ -303,9 +325,12 @@ TEST_CASE("a path with an embedded NUL throws std::invalid_argument") { run_test
 TEST_CASE("fallocate, fadvise, fsync, sync_file_range, madvise: success and EBADF / EINVAL") {
     run_test(descriptor_operations());
 }
-TEST_CASE("writev, readv, pwrite, pread: at the position and at an offset, EBADF, a passed deadline") {
+TEST_CASE("writev, readv, pwrite, pread: at the position and at an offset, EBADF, a passed and a distant deadline") {
     run_test(vectored_and_positional());
 }
 TEST_CASE("read_with_deadline and write_with_deadline: passed, firing and distant deadlines") { run_test(deadlines()); }
 TEST_CASE("a readv blocked on a pipe is cancelled by aborting its task") { run_test(readv_cancelled_by_abort()); }
 TEST_CASE("a readv blocked on a pipe is cancelled by io_scope_cancel") { run_test(readv_cancelled_by_io_scope()); }
+TEST_CASE("pread_polled and pwrite_polled on a file without O_DIRECT complete on the IOPOLL ring with EOPNOTSUPP") {
+    run_test(polled_io_on_a_plain_file());
+}

@@ -6,10 +6,12 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
+#include <cstring>
 #include <chrono>
 #include <memory>
 #include <stdexcept>
@@ -80,6 +82,45 @@ Async<void> recv_timeout_test() {
     CHECK(received.error() == Errno::TIME);
 
     (co_await handle).value();
+}
+
+// A Unix socket bound to a path (not an abstract name), in a fresh directory.
+Async<void> unix_socket_at_a_path() {
+    char dir[] = "/tmp/kimojio-net-XXXXXX";
+    REQUIRE(mkdtemp(dir) != nullptr);
+    std::string path = std::string(dir) + "/s";
+    OwnedFd listener = (co_await kimojio::socket(AF_UNIX, SOCK_STREAM, std::nullopt)).value();
+    kimojio::bind(listener, SocketAddrUnix::new_path(path)).value();
+    kimojio::listen(listener, 1).value();
+    CHECK(local_addr(listener) == SocketAddr(SocketAddrUnix::new_path(path)));
+    OwnedFd client = (co_await kimojio::socket(AF_UNIX, SOCK_STREAM, std::nullopt)).value();
+    (co_await kimojio::connect_unix(client, SocketAddrUnix::new_path(path))).value();
+    OwnedFd accepted = (co_await kimojio::accept(listener)).value();
+    CHECK((co_await kimojio::send(client, bytes("hi"), 0, std::nullopt)).value() == 2);
+    std::array<char, 2> buf{};
+    CHECK((co_await kimojio::recv(accepted, buf, 0, std::nullopt)).value() == 2);
+    CHECK(std::string(buf.data(), 2) == "hi");
+    ::unlink(path.c_str());
+    ::rmdir(dir);
+}
+
+// sendmsg with two iovecs, recvmsg into two others, over a socketpair.
+Async<void> sendmsg_and_recvmsg() {
+    auto [a, b] = kimojio::bipipe();
+    std::string first = "abc", second = "de";
+    std::array<iovec, 2> out{iovec{first.data(), first.size()}, iovec{second.data(), second.size()}};
+    msghdr sent{};
+    sent.msg_iov = out.data();
+    sent.msg_iovlen = out.size();
+    CHECK((co_await kimojio::sendmsg(a, &sent, 0, std::nullopt)).value() == 5);
+    std::array<char, 2> x{};
+    std::array<char, 3> y{};
+    std::array<iovec, 2> in{iovec{x.data(), x.size()}, iovec{y.data(), y.size()}};
+    msghdr received{};
+    received.msg_iov = in.data();
+    received.msg_iovlen = in.size();
+    CHECK((co_await kimojio::recvmsg(b, &received, 0, std::chrono::nanoseconds(10s))).value() == 5);
+    CHECK(std::string(x.data(), 2) + std::string(y.data(), 3) == "abcde");
 }
 }  // namespace
 
@@ -243,18 +284,7 @@ TEST_CASE("accept and recv (into a stack buffer) are cancelled by aborting their
 }
 TEST_CASE("accept and recv are cancelled by io_scope_cancel") { run_test(cancelled_by_io_scope()); }
 TEST_CASE("send with MSG_NOSIGNAL to a closed peer returns EPIPE even with SIGPIPE at its default") {
-    pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        try {
-            auto result = kimojio::run(0, send_nosignal_to_closed_peer());
-            _exit(result && result->is_ok() ? std::move(*result).value() : 4);
-        } catch (...) {
-            _exit(5);
-        }
-    }
-    int status = 0;
-    REQUIRE(waitpid(pid, &status, 0) == pid);
+    int status = test_support::status_of_forked_run(send_nosignal_to_closed_peer);
     CHECK_FALSE(WIFSIGNALED(status));
     REQUIRE(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
@@ -269,4 +299,24 @@ TEST_CASE("SocketAddr: from_raw round trip, and a Unix name too long throws std:
     CHECK_THROWS_AS(SocketAddrUnix::new_abstract_name(std::string(200, 'a')), std::invalid_argument);
     CHECK(SocketAddrUnix::new_abstract_name("x").abstract_name() == "x");
     CHECK(SocketAddrUnix::new_path("/tmp/s").path() == "/tmp/s");
+}
+TEST_CASE("a Unix socket bound to a path: getsockname names the path, connect_unix reaches it") {
+    run_test(unix_socket_at_a_path());
+}
+TEST_CASE("sendmsg and recvmsg carry a message gathered from and scattered into two buffers") {
+    run_test(sendmsg_and_recvmsg());
+}
+TEST_CASE("SocketAddrUnix::new_path refuses a path with a NUL byte with std::invalid_argument") {
+    CHECK_THROWS_WITH_AS(SocketAddrUnix::new_path(std::string("a\0b", 3)), doctest::Contains("NUL byte"),
+                         std::invalid_argument);
+}
+TEST_CASE("SocketAddr::from_raw: an abstract Unix name, and an unknown family throws std::invalid_argument") {
+    sockaddr_un un{};
+    un.sun_family = AF_UNIX;
+    std::memcpy(un.sun_path + 1, "name", 4);  // sun_path[0] == '\0': abstract
+    socklen_t len = static_cast<socklen_t>(sizeof(sa_family_t) + 1 + 4);
+    CHECK(SocketAddr::from_raw(reinterpret_cast<sockaddr*>(&un), len) == SocketAddr(SocketAddrUnix::new_abstract_name("name")));
+    sockaddr other{};
+    other.sa_family = AF_PACKET;
+    CHECK_THROWS_AS(SocketAddr::from_raw(&other, sizeof(other)), std::invalid_argument);
 }

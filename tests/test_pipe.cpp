@@ -99,32 +99,28 @@ bool cloexec(const OwnedFd& fd) { return (::fcntl(fd.as_raw_fd(), F_GETFD) & FD_
 // In a forked child with RLIMIT_NOFILE at the descriptors already open: pipe() gives
 // EMFILE and bipipe() throws std::system_error with EMFILE. Exit code 0 when both do.
 int descriptor_limit_exit_code() {
-    pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        // Close everything above stderr, then allow only 0, 1, 2.
-        for (int fd = 3; fd < 1024; ++fd) ::close(fd);
-        rlimit limit{3, 3};
-        if (setrlimit(RLIMIT_NOFILE, &limit) != 0) _exit(10);
-        auto piped = kimojio::pipe();
-        if (!piped.is_err()) _exit(11);
-        if (piped.error() != Errno{EMFILE}) _exit(12);
-        if (piped.error().op == nullptr || std::string(piped.error().op) != "pipe2") _exit(15);  // named in value()'s message
+    return test_support::exit_code_of_child([] {
+        test_support::DescriptorLimit limit;
+        if (!limit.ok) return 10;
+        int code = [] {
+            auto piped = kimojio::pipe();
+            if (!piped.is_err()) return 11;
+            if (piped.error() != Errno{EMFILE}) return 12;
+            if (piped.error().op == nullptr || std::string(piped.error().op) != "pipe2") return 15;  // named in value()'s message
 #ifndef KIMOJIO_TEST_UNDER_UBSAN  // UBSan's vptr check of the exception needs a free descriptor
-        try {
-            (void)kimojio::bipipe();
-            _exit(13);
-        } catch (const std::system_error& e) {
-            bool names_it = std::string(e.what()).find("bipipe") != std::string::npos;
-            _exit(e.code().value() == EMFILE && names_it ? 0 : 14);
-        }
+            try {
+                (void)kimojio::bipipe();
+                return 13;
+            } catch (const std::system_error& e) {
+                bool names_it = std::string(e.what()).find("bipipe") != std::string::npos;
+                return e.code().value() == EMFILE && names_it ? 0 : 14;
+            }
 #endif
-        _exit(0);
-    }
-    int status = 0;
-    REQUIRE(waitpid(pid, &status, 0) == pid);
-    REQUIRE(WIFEXITED(status));
-    return WEXITSTATUS(status);
+            return 0;
+        }();
+        limit.lift();
+        return code;
+    });
 }
 }  // namespace
 

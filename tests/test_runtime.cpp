@@ -454,36 +454,6 @@ TEST_CASE("RingEnterEnd counts the armed eventfd read in in_flight_io (no wrap-a
 }
 
 namespace {
-Async<void> record_ids(kimojio::Uuid* activity, kimojio::Uuid* tenant) {
-    *activity = kimojio::get_activity_id();
-    *tenant = kimojio::get_tenant_id();
-    co_return;
-}
-}  // namespace
-
-TEST_CASE("activity and tenant ids set in a task are read back and passed to its children") {
-    kimojio::Uuid activity = kimojio::Uuid::new_v4();
-    kimojio::Uuid tenant = kimojio::Uuid::new_v4();
-    REQUIRE_FALSE(activity == tenant);
-    test_support::run_test([](kimojio::Uuid activity, kimojio::Uuid tenant) -> Async<void> {
-        kimojio::set_activity_id_and_tenant_id(activity, tenant);
-        CHECK(kimojio::get_activity_id() == activity);
-        CHECK(kimojio::get_tenant_id() == tenant);
-        kimojio::Uuid child_activity, child_tenant;
-        auto child = kimojio::spawn_task(record_ids(&child_activity, &child_tenant));
-        (void)(co_await child).value();
-        CHECK(child_activity == activity);
-        CHECK(child_tenant == tenant);
-    }(activity, tenant));
-}
-
-TEST_CASE("setting activity and tenant ids outside a task changes nothing") {
-    kimojio::set_activity_id_and_tenant_id(kimojio::Uuid::new_v4(), kimojio::Uuid::new_v4());
-    CHECK(kimojio::get_activity_id().is_nil());
-    CHECK(kimojio::get_tenant_id().is_nil());
-}
-
-namespace {
 class IoEndTrace final : public kimojio::TraceConfiguration {
 public:
     explicit IoEndTrace(std::vector<std::int32_t>* results) : results_(results) {}
@@ -577,4 +547,29 @@ TEST_CASE("each loop turn of a yielding task takes its schedule tag and two ring
         CAPTURE(i);
         CHECK(tags[i] - tags[i - 1] == 3);
     }
+}
+
+TEST_CASE("kimojio::run runs the main future on a new runtime of the given index and returns its result") {
+    auto result = kimojio::run(9, []() -> kimojio::Async<int> {
+        CHECK(kimojio::task_identity().thread_index == 9);
+        co_return 42;
+    }());
+    REQUIRE(result.has_value());
+    CHECK(std::move(*result).value() == 42);
+}
+
+TEST_CASE("a copy of Runtime::get_handle's handle stops the runtime server task with close_sync") {
+    kimojio::Runtime runtime(0, kimojio::Configuration());
+    kimojio::RuntimeHandle handle = runtime.get_handle();
+    auto result = runtime.block_on([](kimojio::RuntimeHandle handle) -> Async<void> {
+        co_await kimojio::yield_io();  // the server task waits for a request now
+        std::size_t before = TaskState::get()->get_task_count();  // main and the server
+        kimojio::RuntimeHandle copy = handle;
+        copy.close_sync();
+        while (TaskState::get()->get_task_count() == before) {
+            co_await kimojio::yield_io();  // a server that ignored it: the test times out
+        }
+        CHECK(TaskState::get()->get_task_count() == before - 1);
+    }(std::move(handle)));
+    REQUIRE(result.has_value());
 }

@@ -3,9 +3,12 @@
 
 #include <doctest/doctest.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <thread>
 #include <vector>
 
 #include "kimojio/kimojio.hpp"
@@ -104,6 +107,79 @@ auto run_test(F body, kimojio::Configuration configuration = kimojio::Configurat
     REQUIRE(result.has_value());
     return std::move(*result).value();
 }
+
+// A coverage build (-fprofile-instr-generate) writes its counts at exit, which _exit
+// skips: a forked child writes them first (on top of the parent's counts up to the fork,
+// which only adds to lines already covered). Elsewhere the symbol is absent.
+extern "C" int __llvm_profile_write_file(void) __attribute__((weak));
+[[noreturn]] inline void exit_child(int code) {
+    if (__llvm_profile_write_file != nullptr) __llvm_profile_write_file();
+    _exit(code);
+}
+
+// Forks; the child exits with body()'s int (after writing coverage counts). Returns the
+// child's wait status.
+template <class Body>
+int status_of_child(Body body) {
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        exit_child(body());
+    }
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    return status;
+}
+
+// As status_of_child, for a child that must exit normally: its exit code.
+template <class Body>
+int exit_code_of_child(Body body) {
+    int status = status_of_child(std::move(body));
+    REQUIRE(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+// The child runs kimojio::run(0, make_main()) and exits with the int the main future
+// returns (4 if it failed, 5 if it threw). It runs it on a new thread: the forking
+// thread's TaskState (left by earlier test cases in this process) holds rings whose
+// memory and kernel queues the child shares with the parent, and using them would
+// corrupt the parent's rings.
+template <class MakeMain>
+int status_of_forked_run(MakeMain make_main) {
+    return status_of_child([&] {
+        int code = 6;
+        std::thread([&] {
+            try {
+                auto result = kimojio::run(0, make_main());
+                code = result && result->is_ok() ? std::move(*result).value() : 4;
+            } catch (...) {
+                code = 5;
+            }
+        }).join();
+        return code;
+    });
+}
+
+// In a forked child: closes every descriptor above stderr and lowers the soft
+// RLIMIT_NOFILE to 3, so nothing more can be opened; lift() restores the soft limit
+// (the hard one stays), e.g. to write coverage counts. `ok` is false if it failed.
+struct DescriptorLimit {
+    rlimit limit{};
+    rlim_t soft = 0;
+    bool ok = false;
+    DescriptorLimit() {
+        for (int fd = 3; fd < 1024; ++fd) ::close(fd);
+        if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+            soft = limit.rlim_cur;
+            limit.rlim_cur = 3;
+            ok = setrlimit(RLIMIT_NOFILE, &limit) == 0;
+        }
+    }
+    void lift() {
+        limit.rlim_cur = soft;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+};
 
 // Expected channel results, as Rust's Ok(v) / Err(e) literals in upstream's tests.
 template <class T>

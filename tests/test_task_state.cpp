@@ -286,3 +286,35 @@ TEST_CASE("at thread exit with a task left, ~TaskState drops the trace buffer be
     REQUIRE(seen.has_value());  // the task was dropped at thread exit
     CHECK(*seen);               // after the trace buffer, as Rust drops fields in declaration order
 }
+
+TEST_CASE("schedule_cpu panics on a task in the Unknown state") {
+    TaskState ts;
+    auto t = spawn_pending(ts);
+    t->set_state(TaskReadyState::Unknown);
+    CHECK_THROWS_AS(ts.schedule_cpu(t), kimojio::Panic);
+    CHECK(ts.ready_task_list_cpu.empty());
+    t->set_state(TaskReadyState::Suspend);
+}
+
+TEST_CASE("abort_task panics on a task in the Unknown state") {
+    TaskState ts;
+    auto t = spawn_pending(ts);
+    ts.fill_ready_task_list_io.clear();
+    t->set_state(TaskReadyState::Unknown);
+    CHECK_THROWS_AS(ts.abort_task(t), kimojio::Panic);
+    CHECK(ts.fill_ready_task_list_io.empty());
+    t->set_state(TaskReadyState::Suspend);
+}
+
+#if KIMOJIO_DEBUG_ASSERTIONS  // as in Rust, a debug_assert!: Debug builds only
+TEST_CASE("complete_task panics on a task that is already Complete") {
+    kimojio::TaskStateCell cell{TaskState()};
+    Rc<Task> t = [&] {
+        auto ts = cell.borrow_mut();
+        return spawn_pending(*ts);
+    }();
+    { auto ts = kimojio::TaskState::complete_task(cell, *t); }
+    CHECK_THROWS_AS(kimojio::TaskState::complete_task(cell, *t), kimojio::Panic);
+    CHECK(cell.borrow_mut()->get_task_count() == 0);  // not counted down twice
+}
+#endif

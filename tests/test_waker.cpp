@@ -1,6 +1,7 @@
 // Tests of the Waker model (std::task semantics) and of the Rc-based kimojio waker
 // (kimojio/src/task_ref.rs), plus the debug-only recursive-borrow check of
 // TaskStateCell (kimojio/src/task_state_cell.rs).
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 
@@ -193,4 +194,19 @@ TEST_CASE("an Rc waker's consuming wake schedules its task on the thread's TaskS
     CHECK(TaskState::get()->fill_ready_task_list_io.size() == 1);
     CHECK(Rc<Task>::strong_count(task) == base + 1);  // the waker's Rc went into the ready list
     kimojio::drop_all_tasks(TaskState::get());
+}
+
+TEST_CASE("create_waker on a thread without a Runtime throws kimojio::Panic") {
+    CHECK_THROWS_WITH_AS(kimojio::create_waker(0), doctest::Contains("without a kimojio Runtime"), kimojio::Panic);
+}
+
+TEST_CASE("waker_data of the current task's waker is its packed (thread index, task index), of another waker it throws") {
+    kimojio::Runtime runtime(4, kimojio::Configuration());
+    auto result = runtime.block_on([]() -> kimojio::Async<void> {
+        Waker waker = co_await kimojio::current_waker();
+        std::uint16_t task_index = TaskState::get()->get_current_task()->task_index;
+        CHECK(kimojio::waker_data(waker) == kimojio::pack_waker_data(4, task_index));
+        CHECK_THROWS_AS(kimojio::waker_data(Waker::noop()), std::invalid_argument);
+    }());
+    REQUIRE(result.has_value());
 }
