@@ -112,6 +112,22 @@ def load_equivalent():
     return eq
 
 
+NOTES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'notes.txt')
+
+
+def load_notes():
+    """Why a survivor is not killed yet (it stays a survivor): `<id> <note>` per line."""
+    notes = {}
+    if os.path.exists(NOTES):
+        with open(NOTES) as fh:
+            for line in fh:
+                line = line.strip()
+                if line and not line.startswith('#'):
+                    mid, note = line.split(None, 1)
+                    notes[mid] = note
+    return notes
+
+
 def load(path):
     done = {}
     if os.path.exists(path):
@@ -257,8 +273,9 @@ def report(tool, a):
         old = r['old'].strip().splitlines()[0]
         new = r['new'].strip().splitlines()[0] if r['new'].strip() else '(deleted)'
         return '- `%s` %s:%d, %s: `%s` -> `%s`' % (r['id'], r['file'], r['line'], r['kind'], old, new)
+    notes = load_notes()
     for r in surv:
-        out.append(line(r))
+        out.append(line(r) + ('  \n  Not killed: ' + notes[r['id']] if r['id'] in notes else ''))
     out += ['', '## Equivalent survivors', '']
     eqs = [r for r in recs if r['status'] == 'equivalent']
     if not eqs:
