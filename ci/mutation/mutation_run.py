@@ -96,36 +96,22 @@ def judge(tool, base, m, rel_targets, fuzzers, log):
     return rec
 
 
-EQUIVALENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'equivalent.txt')
+HERE = os.path.dirname(os.path.abspath(__file__))
+EQUIVALENT = os.path.join(HERE, 'equivalent.txt')  # survivors that cannot change behaviour, with why
+NOTES = os.path.join(HERE, 'notes.txt')  # survivors the fast suite cannot kill, with why (still survivors)
 
 
-def load_equivalent():
-    """Survivors judged equivalent by reading the code: `<id> <reason>` per line."""
-    eq = {}
-    if os.path.exists(EQUIVALENT):
-        with open(EQUIVALENT) as fh:
+def load_reasons(path):
+    """`<mutant id> <reason>` per line (# comments)."""
+    reasons = {}
+    if os.path.exists(path):
+        with open(path) as fh:
             for line in fh:
                 line = line.strip()
                 if line and not line.startswith('#'):
                     mid, reason = line.split(None, 1)
-                    eq[mid] = reason
-    return eq
-
-
-NOTES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'notes.txt')
-
-
-def load_notes():
-    """Why a survivor is not killed yet (it stays a survivor): `<id> <note>` per line."""
-    notes = {}
-    if os.path.exists(NOTES):
-        with open(NOTES) as fh:
-            for line in fh:
-                line = line.strip()
-                if line and not line.startswith('#'):
-                    mid, note = line.split(None, 1)
-                    notes[mid] = note
-    return notes
+                    reasons[mid] = reason
+    return reasons
 
 
 def load(path):
@@ -214,7 +200,7 @@ def report(tool, a):
     recs = [done[m['id']] for m in ms if m['id'] in done]
     count, seed = a.count, a.seed
     st = lambda rs, s: sum(1 for r in rs if r['status'] == s)  # noqa: E731
-    eq = load_equivalent()
+    eq = load_reasons(EQUIVALENT)
     for r in recs:
         if r['status'] == 'survived' and r['id'] in eq:
             r['status'], r['by'] = 'equivalent', eq[r['id']]
@@ -273,7 +259,7 @@ def report(tool, a):
         old = r['old'].strip().splitlines()[0]
         new = r['new'].strip().splitlines()[0] if r['new'].strip() else '(deleted)'
         return '- `%s` %s:%d, %s: `%s` -> `%s`' % (r['id'], r['file'], r['line'], r['kind'], old, new)
-    notes = load_notes()
+    notes = load_reasons(NOTES)
     for r in surv:
         out.append(line(r) + ('  \n  Not killed: ' + notes[r['id']] if r['id'] in notes else ''))
     out += ['', '## Equivalent survivors', '']
