@@ -7,12 +7,11 @@
 // outcomes as a set (the kernel may order a write and the read it wakes either way), then
 // the pipes, eventfd and memfd left; a difference traps. io_explain <file>... prints the
 // program a crash file decodes to.
-#include <fuzzer/FuzzedDataProvider.h>
-
 #include <cstdio>
 #include <vector>
 
 #include "harness_main.hpp"
+#include "io_decode.hpp"
 #include "io_program.hpp"
 
 namespace {
@@ -20,24 +19,10 @@ namespace {
 using namespace io_program;
 
 Program decode(const std::uint8_t* data, std::size_t size) {
-    FuzzedDataProvider in(data, size);
-    Program p;
-    while (in.remaining_bytes() > 0 && p.steps.size() < MAX_STEPS) {
-        OracleIoOp op{};
-        op.op = in.ConsumeIntegralInRange<std::uint8_t>(ORACLE_IO_READ_PIPE, ORACLE_IO_RESET);
-        op.slot = in.ConsumeIntegralInRange<std::uint8_t>(0, SLOTS - 1);
-        op.target = in.ConsumeIntegralInRange<std::uint8_t>(0, 2);
-        bool writes = op.op == ORACLE_IO_WRITE_PIPE || op.op == ORACLE_IO_PWRITE_MEMFD;
-        op.len = op.op == ORACLE_IO_WRITE_EVENTFD ? in.ConsumeIntegralInRange<std::uint8_t>(1, 255)
-                                                  : in.ConsumeIntegralInRange<std::uint8_t>(1, writes ? 8 : 16);
-        op.zero = in.ConsumeBool();
-        op.offset = in.ConsumeIntegralInRange<std::uint8_t>(0, 15);
-        if (writes) {
-            for (std::uint8_t i = 0; i < op.len; ++i) op.data[i] = in.ConsumeIntegral<std::uint8_t>();
-        }
-        p.steps.push_back(op);
-    }
-    return p;
+    return decode_steps<Program>(
+        data, size, ORACLE_IO_READ_PIPE, ORACLE_IO_RESET, 2,
+        [](std::uint8_t kind) { return kind == ORACLE_IO_WRITE_PIPE || kind == ORACLE_IO_PWRITE_MEMFD; },
+        [](std::uint8_t kind) { return kind == ORACLE_IO_WRITE_EVENTFD; });
 }
 
 }  // namespace
