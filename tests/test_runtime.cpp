@@ -573,3 +573,23 @@ TEST_CASE("a copy of Runtime::get_handle's handle stops the runtime server task 
     }(std::move(handle)));
     REQUIRE(result.has_value());
 }
+
+namespace {
+Async<void> sleep_for(std::chrono::milliseconds duration) { (co_await kimojio::sleep(duration)).value(); }
+
+Async<void> waits_with_nothing_to_submit() {
+    co_await sleep_for(1ms);  // a first wait arms the foreign-wake eventfd read; it stays armed
+    auto sleeper = kimojio::spawn_task(sleep_for(50ms));
+    co_await kimojio::yield_io();  // the sleeper runs in the next turn and queues its SQE,
+    co_await kimojio::yield_io();  // while main is ready again: the SQE is submitted without waiting
+    std::uint64_t waits = TaskState::get()->enter_stats_wait.count;
+    (void)(co_await sleeper).value();
+    // Nothing was ready and nothing left to submit: the loop blocked in io_uring_enter
+    // for the sleep instead of polling the ring in a loop.
+    CHECK(TaskState::get()->enter_stats_wait.count > waits);
+}
+}  // namespace
+
+TEST_CASE("a loop with nothing ready and nothing to submit blocks in the kernel") {
+    test_support::run_test(waits_with_nothing_to_submit());
+}
