@@ -210,6 +210,7 @@ bool ended_by_abort(const kimojio::Result<T, kimojio::TaskHandleError>& result) 
 struct EnterRecord {
     std::uint64_t in_flight_io;
     bool want;
+    std::uint32_t ring_tag;
 };
 // Records every ring enter of a runtime (its trace configuration).
 class RecordingEnterTrace final : public kimojio::TraceConfiguration {
@@ -217,7 +218,7 @@ public:
     explicit RecordingEnterTrace(std::vector<EnterRecord>* out) : out_(out) {}
     void trace(kimojio::EventEnvelope event) override {
         if (auto* enter = std::get_if<kimojio::events::RingEnterEnd>(&event.event)) {
-            out_->push_back({enter->in_flight_io, enter->want});
+            out_->push_back({enter->in_flight_io, enter->want, enter->tag});
         }
     }
 
