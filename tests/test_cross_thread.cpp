@@ -535,3 +535,27 @@ TEST_CASE("16 threads waking throughout: every ~Runtime returns, 1,000 teardowns
     std::printf("16 waking threads: worst ~Runtime of 1,000: %.1f us wall, %.1f us CPU\n",
                 std::chrono::duration<double, std::micro>(worst).count(), worst_cpu_us);
 }
+
+// The queue of a thread index (and its eventfd) is made by its first Runtime and kept
+// for the process; 201 and 202 are used by no other test here.
+TEST_CASE("a thread index's eventfd starts at zero: nothing wakes a loop before a foreign wake") {
+    kimojio::Runtime runtime(201, kimojio::Configuration());
+    std::uint64_t count = 0;
+    // Non-blocking: EAGAIN while the count is zero.
+    CHECK(::read(runtime.foreign_wake_eventfd(), &count, sizeof(count)) == -1);
+    CHECK(errno == EAGAIN);
+}
+
+TEST_CASE("a Runtime starts when its eventfd gets descriptor 0") {
+    int saved_stdin = ::dup(0);
+    REQUIRE(saved_stdin >= 0);
+    ::close(0);
+    int eventfd = -1;
+    {
+        kimojio::Runtime runtime(202, kimojio::Configuration());
+        eventfd = runtime.foreign_wake_eventfd();
+    }
+    ::dup2(saved_stdin, 0);
+    ::close(saved_stdin);
+    CHECK(eventfd == 0);
+}
