@@ -559,3 +559,22 @@ TEST_CASE("a Runtime starts when its eventfd gets descriptor 0") {
     ::close(saved_stdin);
     CHECK(eventfd == 0);
 }
+
+// A thread without a runtime has KIMOJIO_THREAD_INDEX == NO_THREAD_INDEX (255): an index
+// waker whose thread byte is also 255 is no local waker there, so wake_task must not take
+// the direct lookup into that thread's TaskState.
+TEST_CASE("index_waker wake_task on a thread without a runtime does not wake a task of its TaskState") {
+    bool scheduled = true;
+    std::thread plain([&] {
+        static const bool never = false;
+        kimojio::TaskState ts;
+        kimojio::Rc<kimojio::Task> task =
+            ts.schedule_new(test_support::FlagFuture{&never}, kimojio::Uuid::nil(), kimojio::Uuid::nil());
+        ts.fill_ready_task_list_io.clear();
+        task->set_state(kimojio::TaskReadyState::Suspend);
+        kimojio::wake_task(ts, waker_for(kimojio::NO_THREAD_INDEX, task->task_index));
+        scheduled = task->get_state() != kimojio::TaskReadyState::Suspend || !ts.fill_ready_task_list_io.empty();
+    });
+    plain.join();
+    CHECK_FALSE(scheduled);
+}
