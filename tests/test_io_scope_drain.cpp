@@ -153,3 +153,13 @@ TEST_CASE("io_scope_drain_futures_void") {
         CHECK(one_bad.error() == Errno::BADF);
     }());
 }
+
+TEST_CASE("the completion pool keeps at most MAX_COMPLETION_POOL_ENTRIES completions") {
+    run_test([]() -> Async<void> {
+        FuturesUnordered<UnitFuture> nops;
+        for (std::size_t i = 0; i < kimojio::MAX_COMPLETION_POOL_ENTRIES + 100; ++i) nops.push(kimojio::nop());
+        while (auto done = co_await kimojio::next(nops)) done->value();
+        // Every one of them was returned when its future finished; the pool took all it may.
+        CHECK(kimojio::TaskState::get()->completion_pool.size() == kimojio::MAX_COMPLETION_POOL_ENTRIES);
+    }());
+}
