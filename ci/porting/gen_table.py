@@ -245,8 +245,11 @@ rows = [
     ('`TaskState::new`', 'task.rs:529-556', dd(r'^    TaskState\(\);', r'^TaskState::TaskState\(\) :'), A,
      'C++: TaskState (constructor); `fault` (with `KIMOJIO_FAULT_INJECTION`) starts empty by its default initializer; ring setup failure throws `std::system_error`; beyond upstream, `TaskState(Ring, Ring, Probe)` builds the same fresh state around idle rings (for `reset_task_state`)'),
     ('`TaskState::inject_fault`', 'task.rs:558-561', h(TH, r'void inject_fault\(std::size_t operation, Errno fault_value\)', after=ts_after), P, 'cfg(feature="fault_injection") -> `#if KIMOJIO_FAULT_INJECTION` (CMake option, off by default as upstream); the parameter is `fault_value` (C++: `fault` is the field)'),
-    ('`TaskState::get`', 'task.rs:563-570', dd(r'static TaskStateCellRef get\(\);', r'^TaskStateCellRef TaskState::get\(\)'), P,
-     'throws `std::system_error` if the thread local cannot be created (io_uring unavailable)'),
+    ('`TaskState::get`', 'task.rs:563-570',
+     j(h(TH, r'static TaskStateCellRef get\(\);', after=ts_after), h(TSC, r'^inline TaskStateCellRef TaskState::get\(\)')), A,
+     'throws `std::system_error` if the thread local cannot be created (io_uring unavailable); performance deviation '
+     '(see Performance deviations): inline, a constinit thread-local pointer read first, the block-scope thread local '
+     '(`TaskState::get_slow` in task.cpp, not in Rust) only on a thread\'s first call'),
     ('`TaskState::get_task_count`', 'task.rs:573-575', h(TH, r'std::size_t get_task_count\(\) const', after=ts_after), P, '#[inline(always)] dropped'),
     ('`TaskState::get_completion_count`', 'task.rs:578-584', h(TH, r'std::size_t get_completion_count\(bool iopoll\) \{', after=ts_after), P, '#[inline(always)] kept (defined in the class)'),
     ('`TaskState::get_next_cqe`', 'task.rs:587-593', h(TH, r'std::optional<CQE> get_next_cqe\(bool iopoll\) \{', after=ts_after), P, '#[inline(always)] kept (defined in the class)'),

@@ -224,11 +224,15 @@ TaskState::~TaskState() {
     probe.reset();
 }
 
-// task.rs:563-570 TaskState::get (part 2 of 2: definition)
-TaskStateCellRef TaskState::get() {
-    // SAFETY (Rust): tasks can not run after their thread is gone, so the
-    // thread local lives as long as any borrow.
-    return task_state_cell().borrow_mut();
+namespace detail {
+constinit thread_local TaskStateCell* this_thread_task_state = nullptr;
+}  // namespace detail
+
+// TaskState::get's first call on a thread (see detail::this_thread_task_state).
+TaskStateCellRef TaskState::get_slow() {
+    TaskStateCell& cell = task_state_cell();
+    detail::this_thread_task_state = &cell;
+    return cell.borrow_mut();
 }
 
 // task.rs:596-598 TaskState::get_current_task (part 2 of 2: definition)

@@ -555,9 +555,11 @@ public:
 #endif
 
     // Borrows this thread's TaskState (created on first use; throws std::system_error
-    // if io_uring is unavailable).
+    // if io_uring is unavailable). Inline (task_state_cell.hpp): see get_slow().
     // task.rs:563-570 TaskState::get (part 1 of 2: declaration)
     static TaskStateCellRef get();
+    // Performance (not in Rust): the first get() on a thread, which builds the TaskState.
+    static TaskStateCellRef get_slow();
 
     // task.rs:573-575 TaskState::get_task_count
     std::size_t get_task_count() const { return task_count; }

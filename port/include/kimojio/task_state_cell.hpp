@@ -119,4 +119,20 @@ inline TaskStateCellRef TaskStateCell::borrow_mut() {
     return TaskStateCellRef(*this, cell_);
 }
 
+namespace detail {
+// This thread's TASK_STATE once built, else null. constinit: reading it is one TLS load,
+// where the block-scope thread_local behind it costs a call and a guard check.
+extern constinit thread_local TaskStateCell* this_thread_task_state;
+}  // namespace detail
+
+// task.rs:563-570 TaskState::get (part 2 of 2: definition)
+inline TaskStateCellRef TaskState::get() {
+    // SAFETY (Rust): tasks can not run after their thread is gone, so the
+    // thread local lives as long as any borrow.
+    if (TaskStateCell* cell = detail::this_thread_task_state) [[likely]] {
+        return cell->borrow_mut();
+    }
+    return get_slow();
+}
+
 }  // namespace kimojio
