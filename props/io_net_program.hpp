@@ -376,6 +376,12 @@ inline std::optional<std::string> compare_state(const OracleNet* oracle) {
     return std::nullopt;
 }
 
+// How long an io_net step may take to settle. An fsync waits for the disk and loopback
+// TCP for softirq delivery: on a shared machine (ci/fuzz 1800 ran seven fuzzers and a
+// build on 2 cores) an fsync took over 2 s. A port that loses a completion still fails,
+// 20 s later.
+inline constexpr std::chrono::seconds NET_SETTLE_LIMIT{20};
+
 // Runs `p` through both; returns a description of the first difference, if any.
 inline std::optional<std::string> run(const Program& p) {
     using kimojio::TaskState;
@@ -400,10 +406,11 @@ inline std::optional<std::string> run(const Program& p) {
                 slot.task = TaskState::get()->schedule_new(NetTask{w.get(), op}, kimojio::Uuid::nil(), kimojio::Uuid::nil());
             }
             std::vector<Outcome> model = io_program::outcomes_of(oracle, oracle_net_outcomes);
-            bool settled = io_program::settle_until(oracle_net_in_flight(oracle), [&] {
-                return w->outcomes.size() >= model.size() && tcp_arrived(oracle);
-            });
-            difference = io_program::step_difference(i, explain_op(op), w->outcomes, model, settled, oracle_net_in_flight(oracle));
+            bool settled = io_program::settle_until(
+                oracle_net_in_flight(oracle),
+                [&] { return w->outcomes.size() >= model.size() && tcp_arrived(oracle); }, NET_SETTLE_LIMIT);
+            difference = io_program::step_difference(i, explain_op(op), w->outcomes, model, settled,
+                                                     oracle_net_in_flight(oracle), NET_SETTLE_LIMIT);
         }
         if (!difference) difference = compare_state(oracle);
         for (Slot& s : w->slots) {  // a recv's or accept's drop cancels it and waits

@@ -11,7 +11,8 @@
 // Each step runs block_on's inner loop (prepare_cohort, get_ready, poll_task,
 // submit_and_complete_io_all) to quiescence: until no task is ready, the I/O in flight is
 // what the model says still waits, and the model's outcomes have all arrived (bounded by
-// a 2 s deadline, reported as a difference: a correct port settles in microseconds).
+// a 2 s deadline, reported as a difference: a correct port settles in microseconds; the
+// io_net program's files and sockets get longer, see NET_SETTLE_LIMIT).
 // Compared: each step's outcomes (task slot, result, bytes read) as a SET, sorted: within a
 // step the kernel may complete a write and the read it unblocks, or a read and its linked
 // timeout, in either order. Across steps the order is the model's (one step at a time).
@@ -335,12 +336,16 @@ std::vector<Outcome> outcomes_of(const Oracle* oracle, std::size_t (*get)(const 
 
 inline std::vector<Outcome> oracle_outcomes(const OracleIo* oracle) { return outcomes_of(oracle, oracle_io_outcomes); }
 
+// How long a step may take to settle. Pipes, the eventfd, the memfd and timers of zero
+// settle in microseconds; 2 s leaves room for a loaded machine.
+inline constexpr std::chrono::seconds SETTLE_LIMIT{2};
+
 // Runs the loop until quiescence: nothing ready, `in_flight` I/O left and `done()` (the
-// expected outcomes recorded, ...). False after 2 s without it.
+// expected outcomes recorded, ...). False after `limit` without it.
 template <class Done>
-bool settle_until(std::uint64_t in_flight, Done&& done) {
+bool settle_until(std::uint64_t in_flight, Done&& done, std::chrono::seconds limit = SETTLE_LIMIT) {
     using kimojio::TaskState;
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    auto deadline = std::chrono::steady_clock::now() + limit;
     for (;;) {
         auto ts = TaskState::get();
         ts->prepare_cohort();  // block_on's inner loop, as written there
@@ -398,12 +403,13 @@ inline std::optional<std::string> compare_files(const World& w, const OracleIo* 
 
 // Step i's outcomes compared as a set (sorted), and whether the port settled.
 inline std::optional<std::string> step_difference(std::size_t i, const std::string& what, std::vector<Outcome> port,
-                                                  std::vector<Outcome> model, bool settled, std::size_t model_in_flight) {
+                                                  std::vector<Outcome> model, bool settled, std::size_t model_in_flight,
+                                                  std::chrono::seconds limit = SETTLE_LIMIT) {
     std::sort(port.begin(), port.end());
     std::sort(model.begin(), model.end());
     if (port == model && settled) return std::nullopt;
     return "step " + std::to_string(i) + " (" + what + "): outcomes differ" +
-           (settled ? "" : " (the port did not settle within 2 s: " +
+           (settled ? "" : " (the port did not settle within " + std::to_string(limit.count()) + " s: " +
                                std::to_string(kimojio::TaskState::get()->stats.in_flight_io) + " I/O in flight, model " +
                                std::to_string(model_in_flight) + ")") +
            "\n  port: " + to_string(port) + "\n  model:" + to_string(model);
