@@ -5,9 +5,11 @@
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -255,8 +257,46 @@ Async<void> write_all_epipe() {
           "kimojio: write_all on fd " + std::to_string(writer.as_raw_fd()) +
               " failed after 0 of 100 bytes: Broken pipe");
 }
+
+// read_exact into a heap buffer that is freed as soon as its task ends (ASan: no write after).
+Async<void> blocked_read_exact(OwnedFd* reader, bool* started) {
+    auto buffer = std::make_unique<std::array<char, 64>>();
+    *started = true;
+    (void)co_await kimojio::read_exact(*reader, *buffer);
+    FAIL("read_exact should not complete: 4 of 64 bytes arrive");
+}
+
+int unread_bytes(const OwnedFd& fd) {
+    int n = -1;
+    REQUIRE(ioctl(fd.as_raw_fd(), FIONREAD, &n) == 0);
+    return n;
+}
+
+Async<void> read_exact_cancelled_by_abort() {
+    auto [reader, writer] = make_pipe();
+    bool started = false;
+    auto task = kimojio::spawn_task(blocked_read_exact(&reader, &started));
+    std::array<char, 4> part{'p', 'a', 'r', 't'};
+    (co_await kimojio::write_all(writer, part)).value();
+    // The first read takes the 4 bytes; the task then waits in its second read.
+    for (int i = 0; i < 1000 && unread_bytes(reader) != 0; ++i) co_await kimojio::yield_io();
+    REQUIRE(unread_bytes(reader) == 0);
+    co_await kimojio::yield_io();
+    REQUIRE(started);
+    task.abort();
+    CHECK(test_support::ended_by_abort(co_await task));
+    // The second read was cancelled, not left in flight: these bytes go to the next reader.
+    std::array<char, 2> ok{'o', 'k'};
+    (co_await kimojio::write_all(writer, ok)).value();
+    std::array<char, 2> got{};
+    (co_await kimojio::read_exact(reader, got)).value();
+    CHECK(got == ok);
+}
 }  // namespace
 
+TEST_CASE("read_exact aborted after part of its buffer arrived cancels its read in flight") {
+    run_test(read_exact_cancelled_by_abort());
+}
 TEST_CASE("write_all fills a pipe past its capacity while the reader reads in small pieces") {
     run_test(write_all_past_capacity());
 }
