@@ -63,6 +63,40 @@ TEST_CASE("a write to a pipe whose reader is gone returns EPIPE instead of killi
     CHECK(WEXITSTATUS(status) == 0);
 }
 
+namespace {
+Async<int> nops_then(int n, int code) {
+    for (int i = 0; i < n; ++i) (co_await kimojio::nop()).value();
+    co_return code;
+}
+
+int returned(std::optional<kimojio::Result<int, std::exception_ptr>> result) {
+    REQUIRE(result.has_value());
+    return std::move(*result).value();
+}
+}  // namespace
+
+TEST_CASE("after fork(), kimojio on the forking thread throws ForkedThreadError and the parent's rings stay intact") {
+    CHECK(returned(kimojio::run(0, nops_then(10, 1))) == 1);  // this thread now has rings
+    int code = test_support::exit_code_of_child([] {
+        try {
+            (void)kimojio::run(0, nops_then(100, 0));
+            return 1;  // it ran on the rings it shares with the parent
+        } catch (const kimojio::ForkedThreadError& e) {
+            return std::string(e.what()).find("exec or _exit") != std::string::npos ? 42 : 2;
+        } catch (...) {
+            return 3;
+        }
+    });
+    CHECK(code == 42);
+    // A new thread of the child has rings of its own.
+    int status = test_support::status_of_forked_run([] { return nops_then(100, 7); });
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 7);
+    // The parent's rings: before ForkedThreadError, the first child's 100 nops went into
+    // them and this crashed (SIGSEGV).
+    CHECK(returned(kimojio::run(0, nops_then(100, 5))) == 5);
+}
+
 TEST_CASE("a handler the program installed for SIGPIPE is kept by a Runtime") {
     struct sigaction before {};
     REQUIRE(sigaction(SIGPIPE, nullptr, &before) == 0);

@@ -2,6 +2,8 @@
 // (the non-template bodies; declarations in kimojio/task.hpp, same order).
 #include "kimojio/task.hpp"
 
+#include <pthread.h>
+
 #include <cstdio>
 #include <cstring>
 #include <system_error>
@@ -228,8 +230,25 @@ namespace detail {
 constinit thread_local TaskStateCell* this_thread_task_state = nullptr;
 }  // namespace detail
 
+namespace {
+// Not in Rust: set in a child of fork() on the thread that forked, if it had a TaskState.
+thread_local bool task_state_is_parents = false;
+
+// pthread_atfork's child handler: runs on the child's only thread, the one that forked.
+void forget_parents_task_state() {
+    if (detail::this_thread_task_state != nullptr) {
+        task_state_is_parents = true;
+        detail::this_thread_task_state = nullptr;  // every get() now takes get_slow()
+    }
+}
+}  // namespace
+
 // TaskState::get's first call on a thread (see detail::this_thread_task_state).
 TaskStateCellRef TaskState::get_slow() {
+    if (task_state_is_parents) {
+        throw ForkedThreadError();
+    }
+    [[maybe_unused]] static const int at_fork = pthread_atfork(nullptr, nullptr, forget_parents_task_state);
     TaskStateCell& cell = task_state_cell();
     detail::this_thread_task_state = &cell;
     return cell.borrow_mut();

@@ -464,6 +464,17 @@ private:
     void record(std::uint64_t elapsed);     // the timed half of stop
 };
 
+// Not in Rust: thrown by TaskState::get (so by every operation) in a child of fork() on
+// the thread that had used kimojio before the fork: that thread's io_uring rings are
+// memory the kernel shares with the parent, and using them would corrupt the parent's.
+class ForkedThreadError : public std::runtime_error {
+public:
+    ForkedThreadError()
+        : std::runtime_error(
+              "kimojio: this thread used kimojio before fork(), so its io_uring rings are shared with the "
+              "parent process; in the child, exec or _exit, or use kimojio on a new thread") {}
+};
+
 // All the information about tasks and task readiness
 // task.rs:457-522 TaskState (part 1 of 3: TaskState)
 class TaskState {
@@ -558,7 +569,8 @@ public:
     // if io_uring is unavailable). Inline (task_state_cell.hpp): see get_slow().
     // task.rs:563-570 TaskState::get (part 1 of 2: declaration)
     static TaskStateCellRef get();
-    // Performance (not in Rust): the first get() on a thread, which builds the TaskState.
+    // Performance (not in Rust): the first get() on a thread, which builds the TaskState;
+    // throws ForkedThreadError on the forking thread of a child of fork().
     static TaskStateCellRef get_slow();
 
     // task.rs:573-575 TaskState::get_task_count
