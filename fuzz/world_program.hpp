@@ -15,11 +15,10 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
+#include <semaphore>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -190,23 +189,21 @@ inline void perform(OracleWorld* world, std::uint8_t current, const RawWake& w) 
 // A thread that runs one job at a time for the driver. Never destroyed (see pool()).
 // A job is held by reference, not copied into a std::function: no allocation per
 // hand-off (ASan's allocator was a large part of a run), and post() takes only a named
-// job, which the caller keeps alive until wait() returns.
+// job, which the caller keeps alive until wait() returns. The hand-off is two binary
+// semaphores (futex wake and wait, no mutex to re-acquire after the wake): one per
+// direction, so each side sleeps on its own word.
 class Thread {
 public:
     Thread() : thread_([this] { loop(); }) {}
 
-    // Starts `job` on this thread; wait() until it is done.
+    // Starts `job` on this thread; wait() until it is done. Driver thread only.
     template <class F>
     void post(F& job) {
-        std::lock_guard lock(mutex_);
         job_ = &job;
         call_ = [](void* f) { (*static_cast<F*>(f))(); };
-        cv_.notify_all();
+        start_.release();  // release: the job's pointer and captures before the worker's acquire
     }
-    void wait() {
-        std::unique_lock lock(mutex_);
-        cv_.wait(lock, [&] { return job_ == nullptr; });
-    }
+    void wait() { done_.acquire(); }
     template <class F>
     void run(F&& job) {
         post(job);
@@ -215,19 +212,14 @@ public:
 
 private:
     void loop() {
-        std::unique_lock lock(mutex_);
         for (;;) {
-            cv_.wait(lock, [&] { return job_ != nullptr; });
-            lock.unlock();
+            start_.acquire();
             call_(job_);
-            lock.lock();
-            job_ = nullptr;
-            cv_.notify_all();
+            done_.release();  // release: the job's effects before the driver's acquire
         }
     }
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    void* job_ = nullptr;  // the posted job, null when done; guarded by mutex_
+    std::binary_semaphore start_{0}, done_{0};
+    void* job_ = nullptr;  // the posted job: written by post() before start_.release()
     void (*call_)(void*) = nullptr;
     std::thread thread_;
 };
