@@ -28,13 +28,13 @@ class TaskState;
 // squeue::Entry128: a 64-byte io_uring_sqe (so the io_uring_prep_* helpers take its
 // address) and the 64 bytes after it; sqe.cmd's 80 bytes of command run into them.
 // `SQE entry{}` zeroes both halves, as Rust's Entry -> Entry128 conversion does.
-// task.rs:18 SQE
+// task.rs:17-18 Entry128
 struct SQE : io_uring_sqe {
     std::array<std::uint8_t, 64> big_sqe;
 };
 static_assert(sizeof(SQE) == 128 && offsetof(io_uring_sqe, cmd) + 80 == sizeof(SQE));
 // cqueue::Entry32: a copy of a 32-byte CQE, the 16 extra bytes in big_cqe.
-// task.rs:18 CQE
+// task.rs:17-18 Entry32
 struct CQE {
     std::uint64_t user_data;
     std::int32_t res;

@@ -49,10 +49,10 @@ struct UringCmdResult {
     std::uint32_t res;
     std::array<std::uint64_t, 2> big_cqe;
 };
-// ring_future.rs:390-391 ResultToCqe
+// ring_future.rs:391 ResultToCqe
 struct ResultToCqe {
     using Output = UringCmdResult;
-    // ring_future.rs:394-398 ResultToCqe::make_success
+    // ring_future.rs:395-397 ResultToCqe::make_success
     static UringCmdResult make_success(std::uint32_t value, const std::array<std::uint64_t, 2>& cqe) {
         return UringCmdResult{value, cqe};
     }
