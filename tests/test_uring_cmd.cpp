@@ -67,6 +67,17 @@ TcpPair tcp_pair(int server_rcvbuf = 0) {
     return TcpPair{std::move(client), std::move(server)};
 }
 
+struct PipePair {
+    OwnedFd reader;
+    OwnedFd writer;
+};
+
+PipePair pipe_pair() {
+    int fds[2];
+    REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
+    return PipePair{OwnedFd(fds[0]), OwnedFd(fds[1])};
+}
+
 // The command's answer (the CQE's res) or the error.
 Async<kimojio::Result<std::uint32_t, Errno>> answer(kimojio::UringCmdFuture future) {
     auto result = co_await std::move(future);
@@ -154,12 +165,9 @@ TEST_CASE("uring_cmd_siocoutq_counts_unacked_bytes") {
 
 TEST_CASE("uring_cmd_errors_name_operation_and_fd") {
     run_test([]() -> Async<void> {
-        int fds[2];
-        REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
-        OwnedFd reader(fds[0]);
-        OwnedFd writer(fds[1]);
+        PipePair pipe = pipe_pair();
         // a closed descriptor
-        const int closed = ::dup(fds[0]);
+        const int closed = ::dup(pipe.reader.as_raw_fd());
         REQUIRE(::close(closed) == 0);
         auto bad = co_await answer(kimojio::uring_cmd(closed, SOCKET_URING_OP_SIOCINQ, NO_CMD));
         REQUIRE(bad.is_err());
@@ -167,9 +175,9 @@ TEST_CASE("uring_cmd_errors_name_operation_and_fd") {
         CHECK(bad.error().fd == closed);
         CHECK(std::string(bad.error().op) == "nvme_cmd");  // upstream's IOType for it
         // a pipe has no uring_cmd handler
-        auto pipe = co_await answer(kimojio::uring_cmd(reader, SOCKET_URING_OP_SIOCINQ, NO_CMD));
-        REQUIRE(pipe.is_err());
-        CHECK(pipe.error() == Errno{EOPNOTSUPP});
+        auto refused = co_await answer(kimojio::uring_cmd(pipe.reader, SOCKET_URING_OP_SIOCINQ, NO_CMD));
+        REQUIRE(refused.is_err());
+        CHECK(refused.error() == Errno{EOPNOTSUPP});
         // a socket, an unknown command
         TcpPair pair = tcp_pair();
         auto unknown = co_await answer(kimojio::uring_cmd(pair.server, 99, NO_CMD));
@@ -223,17 +231,14 @@ TEST_CASE("big_cqe_reaches_the_future") {
 // of a pair): one that expires, one that completes first.
 TEST_CASE("linked_timeouts_on_sqe128_rings") {
     run_test([]() -> Async<void> {
-        int fds[2];
-        REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
-        OwnedFd reader(fds[0]);
-        OwnedFd writer(fds[1]);
+        PipePair pipe = pipe_pair();
         std::array<char, 8> buffer{};
-        auto expired = co_await kimojio::read_with_timeout(reader, buffer, std::chrono::milliseconds(1));
+        auto expired = co_await kimojio::read_with_timeout(pipe.reader, buffer, std::chrono::milliseconds(1));
         REQUIRE(expired.is_err());
         CHECK(expired.error() == Errno::TIME);
         const std::string abc = "abc";
-        CHECK((co_await kimojio::write(writer, std::span<const char>(abc))).value() == 3);
-        auto read = co_await kimojio::read_with_timeout(reader, buffer, std::chrono::seconds(30));
+        CHECK((co_await kimojio::write(pipe.writer, std::span<const char>(abc))).value() == 3);
+        auto read = co_await kimojio::read_with_timeout(pipe.reader, buffer, std::chrono::seconds(30));
         REQUIRE(read.is_ok());
         CHECK(read.value() == 3);
         CHECK(std::string(buffer.data(), 3) == "abc");
