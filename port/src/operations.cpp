@@ -6,6 +6,8 @@
 #include <sys/utsname.h>
 
 #include <charconv>
+#include <cstddef>
+#include <cstring>
 #include <iostream>
 #include <sstream>
 
@@ -140,6 +142,30 @@ UnitFuture nop() {
     io_uring_prep_nop(&entry);
     return UnitFuture::new_(entry, -1, std::nullopt, IOType::Nop);
 }
+
+#if KIMOJIO_IO_URING_CMD
+// rustix_uring's opcode::UringCmd80::new(fd, op).cmd(cmd).build(): liburing 2.3 has no
+// prep helper for it.
+static SQE uring_cmd80(int fd, std::uint32_t op, const std::array<std::uint8_t, 80>& cmd) {
+    SQE entry{};
+    entry.opcode = IORING_OP_URING_CMD;
+    entry.fd = fd;
+    entry.cmd_op = op;
+    std::memcpy(reinterpret_cast<std::uint8_t*>(&entry) + offsetof(io_uring_sqe, cmd), cmd.data(), cmd.size());
+    return entry;
+}
+
+// operations.rs:955-964 uring_cmd (part 2 of 2: definition)
+UringCmdFuture uring_cmd(BorrowedFd fd, std::uint32_t op, const std::array<std::uint8_t, 80>& cmd) {
+    return UringCmdFuture::new_(uring_cmd80(fd.fd, op, cmd), fd.fd, std::nullopt, IOType::NvmeCmd);
+}
+
+// operations.rs:972-983 uring_cmd_polled (part 2 of 2: definition)
+UringCmdFuture uring_cmd_polled(BorrowedFd fd, std::uint32_t op, const std::array<std::uint8_t, 80>& cmd) {
+    return UringCmdFuture::with_polled(uring_cmd80(fd.fd, op, cmd), fd.fd, std::nullopt, IOType::NvmeCmd, true,
+                                       completion_resources::None{});
+}
+#endif
 
 // operations.rs:991-995 yield_io (part 2 of 2: definition)
 SetYieldCpuFuture yield_io() { return SetYieldCpuFuture(YieldFutureState::CreatedIo); }

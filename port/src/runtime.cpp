@@ -127,7 +127,11 @@ TaskStateCellRef process_completions(TaskStateCellRef task_state, RingEventTrace
                                                     result.is_ok() ? 0 : result.error().raw_os_error(), submitted->tag});
                 }
 
+#if KIMOJIO_IO_URING_CMD
+                state = completion_state::Completed{result, cqe->big_cqe};
+#else
                 state = completion_state::Completed{result};
+#endif
 
                 return waker;
             }

@@ -76,6 +76,10 @@ Ring::Ring(bool iopoll) : ring_(std::make_unique<io_uring>()) {
     if (iopoll) {
         flags |= IORING_SETUP_IOPOLL;
     }
+#if KIMOJIO_IO_URING_CMD
+    // Rust's IoUring<Entry128, Entry32> (task.rs:17-18): both rings.
+    flags |= IORING_SETUP_SQE128 | IORING_SETUP_CQE32;
+#endif
     const unsigned entries = IO_URING_SUBMISSION_ENTRIES;
     int rc = io_uring_queue_init(entries, ring_.get(), flags);
     if (rc < 0) {

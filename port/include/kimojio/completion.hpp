@@ -7,11 +7,13 @@
 #include <liburing.h>
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <variant>
 
+#include "kimojio/config.hpp"
 #include "kimojio/mut_in_place_cell.hpp"
 #include "kimojio/rc.hpp"
 #include "kimojio/result.hpp"
@@ -22,6 +24,24 @@ namespace kimojio {
 
 class TaskState;
 
+#if KIMOJIO_IO_URING_CMD
+// squeue::Entry128: a 64-byte io_uring_sqe (so the io_uring_prep_* helpers take its
+// address) and the 64 bytes after it; sqe.cmd's 80 bytes of command run into them.
+// `SQE entry{}` zeroes both halves, as Rust's Entry -> Entry128 conversion does.
+// task.rs:17-18 Entry128
+struct SQE : io_uring_sqe {
+    std::array<std::uint8_t, 64> big_sqe;
+};
+static_assert(sizeof(SQE) == 128 && offsetof(io_uring_sqe, cmd) + 80 == sizeof(SQE));
+// cqueue::Entry32: a copy of a 32-byte CQE, the 16 extra bytes in big_cqe.
+// task.rs:17-18 Entry32
+struct CQE {
+    std::uint64_t user_data;
+    std::int32_t res;
+    std::uint32_t flags;
+    std::array<std::uint64_t, 2> big_cqe;
+};
+#else
 // task.rs:21 SQE
 using SQE = io_uring_sqe;
 // A copy of a completion queue entry (rustix_uring cqueue::Entry). io_uring_cqe itself
@@ -32,6 +52,7 @@ struct CQE {
     std::int32_t res;
     std::uint32_t flags;
 };
+#endif
 using Timespec = __kernel_timespec;
 
 // lib.rs:101 MAX_TASK_STACK_SIZE
@@ -54,6 +75,10 @@ struct Submitted {
 // The I/O is completed
 struct Completed {
     Result<std::uint32_t, Errno> result;
+#if KIMOJIO_IO_URING_CMD
+    // the 32-byte CQE's last 16 bytes (zero when canceled before submission)
+    std::array<std::uint64_t, 2> big_cqe{};
+#endif
 };
 struct Terminated {};
 }  // namespace completion_state

@@ -1,6 +1,7 @@
 // Port of parts of kimojio/src/operations.rs at qbradley/kimojio-rs 35865d7d87d2d2f5bc7cf03d9a5c10a7a9fec88f:
 // the file operations (open .. fallocate, fsync, sync_file_range), writev/readv,
 // write/read (+ _with_deadline, _with_timeout), pwrite/pread (+ _polled), close, nop,
+// uring_cmd (+ _polled, with KIMOJIO_IO_URING_CMD),
 // yield_io, yield_cpu, sleep, write_event, task_identity, activity ids, set_high_priority,
 // spawn_task, TaskHandle, shutdown_loop, io_scope, ErrnoOrFuture. Everything here must be
 // called from a task running on a Runtime. Paths are copied (and owned by the I/O until
@@ -12,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <concepts>
@@ -254,6 +256,21 @@ UnitFuture close(OwnedFd fd);
 // Submits a no-op entry to io_uring.
 // operations.rs:943-945 nop (part 1 of 2: declaration)
 UnitFuture nop();
+
+#if KIMOJIO_IO_URING_CMD
+// Passes command `op` and its 80 bytes of `cmd` to the driver behind `fd`
+// (IORING_OP_URING_CMD): NVMe passthrough on a /dev/ngXnY generic device, or a socket
+// command (SOCKET_URING_OP_SIOCINQ ...). Completes with the CQE's result and its extra
+// 16 bytes (UringCmdResult). Built only with the CMake option KIMOJIO_IO_URING_CMD
+// (upstream's io_uring_cmd feature: every SQE 128 bytes, every CQE 32).
+// operations.rs:955-964 uring_cmd (part 1 of 2: declaration)
+UringCmdFuture uring_cmd(BorrowedFd fd, std::uint32_t op, const std::array<std::uint8_t, 80>& cmd);
+
+// uring_cmd on the IOPOLL ring, for devices that complete by polling (NVMe with poll
+// queues); the kernel fails it with EOPNOTSUPP where the driver cannot poll (sockets).
+// operations.rs:972-983 uring_cmd_polled (part 1 of 2: declaration)
+UringCmdFuture uring_cmd_polled(BorrowedFd fd, std::uint32_t op, const std::array<std::uint8_t, 80>& cmd);
+#endif
 
 // operations.rs:1011-1016 YieldFutureState
 enum class YieldFutureState { CreatedIo, CreatedCpu, Polled, Complete };

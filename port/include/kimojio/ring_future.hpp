@@ -5,6 +5,7 @@
 // the operation. Owner thread only; must be polled from a task.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -40,6 +41,23 @@ struct ResultToOwnedFd {
     // ring_future.rs:382-387 ResultToOwnedFd::make_success
     static OwnedFd make_success(std::uint32_t value) { return OwnedFd(static_cast<int>(value)); }
 };
+
+#if KIMOJIO_IO_URING_CMD
+// What a uring_cmd completes with: the 32-byte CQE's extra 16 bytes (NVMe passthrough's
+// completion) and its result (a socket command's answer, which Rust drops).
+struct UringCmdResult {
+    std::uint32_t res;
+    std::array<std::uint64_t, 2> big_cqe;
+};
+// ring_future.rs:391 ResultToCqe
+struct ResultToCqe {
+    using Output = UringCmdResult;
+    // ring_future.rs:395-397 ResultToCqe::make_success
+    static UringCmdResult make_success(std::uint32_t value, const std::array<std::uint64_t, 2>& cqe) {
+        return UringCmdResult{value, cqe};
+    }
+};
+#endif
 
 // ring_future.rs:58-61 RingFuture
 template <class C>
@@ -151,6 +169,9 @@ public:
                     // because this always lives longer than the pending I/O.
                     io_uring_prep_link_timeout(&entries[1], &completion->timespec, 0);
                     io_uring_sqe_set_data64(&entries[1], 0);
+#if KIMOJIO_IO_URING_CMD
+                    entries[1].big_sqe = {};  // Rust's Entry -> Entry128 zero-fills
+#endif
                 }
 
                 if (!iopoll) {
@@ -182,6 +203,10 @@ public:
                 if (cqe_result.is_ok()) {
                     if constexpr (std::is_void_v<T>) {
                         out.emplace(ok());
+#if KIMOJIO_IO_URING_CMD
+                    } else if constexpr (std::is_same_v<C, ResultToCqe>) {
+                        out.emplace(Ok{C::make_success(cqe_result.value(), completed->big_cqe)});
+#endif
                     } else {
                         out.emplace(Ok{C::make_success(cqe_result.value())});
                     }
@@ -271,5 +296,11 @@ using UsizeFuture = RingFuture<ResultToUsize>;
 // Future for operations which return a file descriptor on success.
 // ring_future.rs:49 OwnedFdFuture
 using OwnedFdFuture = RingFuture<ResultToOwnedFd>;
+
+#if KIMOJIO_IO_URING_CMD
+// Future for uring_cmd: the CQE's result and extra 16 bytes.
+// ring_future.rs:51-52 UringCmdFuture
+using UringCmdFuture = RingFuture<ResultToCqe>;
+#endif
 
 }  // namespace kimojio

@@ -8,6 +8,7 @@
 #include <liburing.h>
 
 #include <chrono>
+#include <cstring>
 #include <exception>
 #include <memory>
 #include <new>
@@ -371,7 +372,11 @@ public:
         if (io_uring_peek_cqe(ring_.get(), &cqe) != 0 || cqe == nullptr) {
             return std::nullopt;
         }
+#if KIMOJIO_IO_URING_CMD
+        CQE copy{cqe->user_data, cqe->res, cqe->flags, {cqe->big_cqe[0], cqe->big_cqe[1]}};
+#else
         CQE copy{cqe->user_data, cqe->res, cqe->flags};
+#endif
         io_uring_cqe_seen(ring_.get(), cqe);
         return copy;
     }
@@ -385,7 +390,12 @@ public:
                 return false;
             }
             for (const SQE& entry : entries) {
+#if KIMOJIO_IO_URING_CMD
+                // all 128 bytes (assigning to the io_uring_sqe would copy only the first 64)
+                std::memcpy(io_uring_get_sqe(ring_.get()), &entry, sizeof(SQE));
+#else
                 *io_uring_get_sqe(ring_.get()) = entry;
+#endif
             }
             return true;
         };
