@@ -297,8 +297,34 @@ def line_sites(path, lines):
     return sites
 
 
+# The sample of generated mutants, frozen the first time a run takes it: the sites change
+# with every edit of the files, and a fresh sample would orphan the judged results.
+PLAN = os.path.join(ROOT, 'ci', 'mutation', 'plan.json')
+
+
 def generated(root=ROOT, count=240, seed=12):
-    """The mutation run's mutants: `count` of all sites, sampled with `seed`, in file order."""
+    """The mutation run's mutants: `count` of all sites, sampled with `seed`, in file order;
+    the frozen plan (PLAN) if it was taken with this count and seed."""
+    if os.path.exists(PLAN):
+        with open(PLAN) as fh:
+            frozen = json.load(fh)
+        if (frozen['count'], frozen['seed']) == (count, seed):
+            return frozen['mutants'], frozen['total']
+    return sample(root, count, seed)
+
+
+def freeze(root=ROOT, count=240, seed=12):
+    """Writes PLAN from the files under `root` (once; a plan for another count or seed stays)."""
+    if os.path.exists(PLAN):
+        return
+    ms, total = sample(root, count, seed)
+    with open(PLAN, 'w') as fh:
+        json.dump({'count': count, 'seed': seed, 'total': total, 'mutants': ms}, fh, indent=1, sort_keys=True)
+        fh.write('\n')
+
+
+def sample(root, count, seed):
+    """`count` of all sites of the files under `root`, sampled with `seed`, in file order."""
     allm = []
     for f in GEN_FILES:
         with open(os.path.join(root, f)) as fh:

@@ -148,6 +148,7 @@ def run(tool, a):
                    ['-DKIMOJIO_BUILD_EXAMPLES=OFF', '-DKIMOJIO_BUILD_BENCH=OFF'])
     tool.configure(tool.ROOT, src, os.path.join(base, 'fuzz'), 'fuzz')
     rel_targets, fuzzers = targets(src)
+    tool.freeze(src, a.count, a.seed)
     ms, total = plan(tool, a, src)
     done = load(results)
     if a.rejudge_survivors:
@@ -172,8 +173,15 @@ def run(tool, a):
             original = fh.read()
         try:
             mutated = tool.apply_generated(original, m)
-        except tool.Stale as e:
-            tool.die(str(e), 3)
+        except tool.Stale:
+            # The frozen plan's snippet no longer occurs once: the code moved on. Recorded,
+            # not judged, not counted.
+            rec = {k: m[k] for k in ('id', 'file', 'line', 'kind', 'old', 'new')}
+            rec.update({'status': 'stale', 'by': 'its snippet no longer occurs once in the file', 'seconds': 0})
+            with open(results, 'a') as fh:
+                fh.write(json.dumps(rec, sort_keys=True) + '\n')
+            print('[%d/%d] %s %s:%d stale' % (i + 1, len(todo), m['id'], m['file'], m['line']), flush=True)
+            continue
         t0 = time.time()
         try:
             with open(path, 'w') as fh:
@@ -204,6 +212,8 @@ def report(tool, a):
     for r in recs:
         if r['status'] == 'survived' and r['id'] in eq:
             r['status'], r['by'] = 'equivalent', eq[r['id']]
+    stale = [r for r in recs if r['status'] == 'stale']
+    recs = [r for r in recs if r['status'] != 'stale']
     k, s, inv = st(recs, 'killed'), st(recs, 'survived'), st(recs, 'invalid')
     n_eq = st(recs, 'equivalent')
     score = lambda k, s: '%.0f%%' % (100.0 * k / (k + s)) if k + s else '-'  # noqa: E731
@@ -221,8 +231,12 @@ def report(tool, a):
            'not compile is *invalid*, and a survivor that reading the code shows cannot change',
            'any behaviour is *equivalent* (reason listed below, from `ci/mutation/equivalent.txt`);',
            'neither is counted.', '',
-           '**Judged: %d of %d planned mutants.** Killed %d, survived %d, equivalent %d, invalid %d; score %s.'
-           % (len(recs), len(ms), k, s, n_eq, inv, score(k, s)), '',
+           'The sample is frozen in `ci/mutation/plan.json` (taken by the first run): later edits',
+           'of the files do not change it; a planned mutant whose snippet no longer occurs once is',
+           'recorded as *stale* and not counted.', '',
+           '**Judged: %d of %d planned mutants.** Killed %d, survived %d, equivalent %d, invalid %d; score %s.%s'
+           % (len(recs), len(ms), k, s, n_eq, inv, score(k, s),
+              ' Stale: %d.' % len(stale) if stale else ''), '',
            '| file | planned | judged | killed | survived | equivalent | invalid | score |',
            '|---|---:|---:|---:|---:|---:|---:|---:|']
     for f in tool.GEN_FILES:
