@@ -22,7 +22,7 @@ def human(n):
 
 
 class Harness:
-    def __init__(self, name, args):
+    def __init__(self, name, args, cpu=None):
         self.name = name
         self.dir = args.out / name
         self.corpus = self.dir / "corpus"
@@ -35,6 +35,8 @@ class Harness:
         cmd = [str(args.build / "fuzz" / f"{name}_fuzz"), f"-max_total_time={args.seconds}", "-timeout=25",
                "-print_final_stats=1", f"-dict={committed / (name + '.dict')}",
                f"-artifact_prefix={self.artifacts}/", str(self.corpus), str(committed)]
+        if cpu is not None:
+            cmd = ["taskset", "-c", str(cpu)] + cmd  # its threads share one core, as a service's would
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
         self.execs = self.cov = self.features = self.exec_per_sec = self.corpus_units = 0
@@ -171,14 +173,17 @@ def main():
 
 
 def rates_alone(args):
-    """Each harness alone (the others not running) for --seconds: the rate a fuzzing
-    service that gives each target one core would see. No coverage report."""
-    print(f"ci/fuzz --alone: {len(args.targets)} harnesses one at a time, {args.seconds} s each")
+    """Each harness alone (the others not running) for --seconds, pinned to one core (the
+    last): the rate a fuzzing service that gives each target one core would see. The
+    harnesses with threads (cross_thread, waker_data) hand work between them on that core,
+    as they would there. No coverage report."""
+    cpu = (os.cpu_count() or 1) - 1
+    print(f"ci/fuzz --alone: {len(args.targets)} harnesses one at a time, {args.seconds} s each, on core {cpu}")
     rows = ["| harness | executions | exec/s (alone) | exec per CPU-s | edges (cov) | findings |",
             "|---|---:|---:|---:|---:|---|"]
     found = False
     for name in args.targets:
-        h = Harness(name, args)
+        h = Harness(name, args, cpu)
         while h.poll():
             time.sleep(1)
         findings = h.findings()
