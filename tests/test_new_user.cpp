@@ -326,8 +326,29 @@ Async<void> read_exact_cancelled_by_abort() {
     (co_await kimojio::read_exact(reader, got)).value();
     CHECK(got == ok);
 }
+
+// Polled again after it returned (a caller's bug): it throws instead of writing again.
+Async<void> write_all_polled_twice() {
+    auto [reader, writer] = make_pipe();
+    std::array<char, 3> abc{'a', 'b', 'c'};
+    kimojio::WriteAllFuture all = kimojio::write_all(writer, abc);
+    CHECK_FALSE(all.is_terminated());
+    while (!co_await test_support::PollOnce<kimojio::WriteAllFuture>{&all}) co_await kimojio::yield_io();
+    CHECK(all.is_terminated());
+    std::string what;
+    try {
+        (void)co_await test_support::PollOnce<kimojio::WriteAllFuture>{&all};
+    } catch (const kimojio::Panic& e) {
+        what = e.what();
+    }
+    CHECK(what == "kimojio: write_all polled after it returned its result");
+    CHECK(unread_bytes(reader) == 3);  // written once
+}
 }  // namespace
 
+TEST_CASE("write_all polled again after it returned throws, and writes nothing more") {
+    run_test(write_all_polled_twice());
+}
 TEST_CASE("read_exact aborted after part of its buffer arrived cancels its read in flight") {
     run_test(read_exact_cancelled_by_abort());
 }

@@ -49,9 +49,12 @@ public:
     ExactIoFuture(BorrowedFd fd, Buffer buf, const char* name) : fd_(fd), buf_(buf), name_(name) {}
 
     Poll<Result<void, ExactIoError>> poll(Context& cx) {
+        if (terminated_) {  // as RingFuture: a second poll would start the transfer again
+            throw Panic(std::string("kimojio: ") + name_ + " polled after it returned its result");
+        }
         for (;;) {
             if (!io_) {
-                if (done_ == buf_.size()) return Result<void, ExactIoError>(ok());
+                if (done_ == buf_.size()) return finish(ok());
                 io_.emplace(start(fd_, buf_.subspan(done_, std::min(buf_.size() - done_, MAX_CHUNK))));
             }
             auto polled = io_->poll(cx);
@@ -59,17 +62,24 @@ public:
             io_.reset();
             Result<std::size_t, Errno> moved = polled.take();
             if (moved.is_err()) {
-                return Result<void, ExactIoError>(
-                    Err{ExactIoError{moved.error().with_context(name_, fd_.fd), done_, buf_.size()}});
+                return finish(Err{ExactIoError{moved.error().with_context(name_, fd_.fd), done_, buf_.size()}});
             }
             if (moved.value() == 0) {  // end of file, or a write that accepted nothing
-                return Result<void, ExactIoError>(Err{ExactIoError{Errno{0, name_, fd_.fd}, done_, buf_.size()}});
+                return finish(Err{ExactIoError{Errno{0, name_, fd_.fd}, done_, buf_.size()}});
             }
             done_ += moved.value();
         }
     }
 
+    // Whether it returned its result (futures' FusedFuture::is_terminated).
+    bool is_terminated() const { return terminated_; }
+
 private:
+    Result<void, ExactIoError> finish(Result<void, ExactIoError> result) {
+        terminated_ = true;
+        return result;
+    }
+
     // read/write take an unsigned length: never ask for more than this at once.
     static constexpr std::size_t MAX_CHUNK = std::size_t{1} << 30;
     BorrowedFd fd_;
@@ -77,6 +87,7 @@ private:
     const char* name_;  // "write_all" or "read_exact", for the error's message
     std::size_t done_ = 0;
     std::optional<UsizeFuture> io_;  // the read or write in flight; its drop cancels and waits
+    bool terminated_ = false;
 };
 }  // namespace detail
 
