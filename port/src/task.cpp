@@ -252,7 +252,15 @@ TaskStateCellRef TaskState::get_slow() {
     if (task_state_is_parents) {
         throw ForkedThreadError();
     }
-    [[maybe_unused]] static const int at_fork = pthread_atfork(nullptr, nullptr, forget_parents_task_state);
+    // Once per process; a failure (ENOMEM, its only error) throws and the next get() tries again.
+    [[maybe_unused]] static const bool fork_handler_registered = [] {
+        if (int error = pthread_atfork(nullptr, nullptr, forget_parents_task_state); error != 0) {
+            throw std::system_error(error, std::generic_category(),
+                                    "kimojio: cannot register the fork() child handler (pthread_atfork); "
+                                    "free some memory and call again");
+        }
+        return true;
+    }();
     TaskStateCell& cell = task_state_cell();
     detail::this_thread_task_state = &cell;
     return cell.borrow_mut();
