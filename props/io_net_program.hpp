@@ -409,7 +409,7 @@ inline std::optional<std::string> run(const Program& p) {
             bool settled = io_program::settle_until(
                 oracle_net_in_flight(oracle),
                 [&] { return w->outcomes.size() >= model.size() && tcp_arrived(oracle); }, NET_SETTLE_LIMIT);
-            difference = io_program::step_difference(i, explain_op(op), w->outcomes, model, settled,
+            difference = io_program::step_difference(i, [&] { return explain_op(op); }, w->outcomes, model, settled,
                                                      oracle_net_in_flight(oracle), NET_SETTLE_LIMIT);
         }
         if (!difference) difference = compare_state(oracle);
