@@ -6,6 +6,10 @@ to the tree during a run do not leak into it. Two reused build directories: `rel
 clang). Per mutant: write the mutated file, incremental build, judge, write it back.
 
 Judged by the fast suite, in this order, stopping at the first failure:
+  0. for a header mutant (which rebuilds most targets): first only the few test binaries
+     that most often kill mutants of that header (STAGE1), and their ctest tests; a failure
+     there kills the mutant without the full build (same tests, same limits, so the same
+     verdict; a survivor goes on to the full suite);
   1. ctest -L unit|props in `release` (and -L model for foreign_wake.hpp, the one file
      the Relacy model compiles: only it can see a weaker memory order);
   2. a replay (-runs=0) of the committed corpus in every fuzz harness.
@@ -25,6 +29,39 @@ TEST_LIMIT = 45
 MODEL_TEST_LIMIT = 240
 REPLAY_LIMIT = 120    # seconds for one harness's corpus replay
 BUILD_LIMIT = 2400    # seconds for one incremental build (not the mutant's fault if slow)
+
+
+# Header -> the test targets built and run first for its mutants (step 0 above): the
+# binaries that killed most mutants of the source files, plus the header's own tests.
+_CORE = ['test_runtime', 'props_oracle', 'test_task_state', 'test_io_scope_drain']
+STAGE1 = {
+    'port/include/kimojio/handle_table.hpp': ['test_handle_table', 'props_handle_table'],
+    'port/include/kimojio/foreign_wake.hpp': ['props_foreign', 'test_cross_thread', 'test_waker'],
+    'port/include/kimojio/task.hpp': _CORE,
+    'port/include/kimojio/runtime.hpp': _CORE,
+    'port/include/kimojio/task_state_cell.hpp': _CORE,
+}
+
+
+def test_numbers(rel, binaries):
+    """ctest's numbers (1-based, as `ctest -I` takes them) of the tests that run one of
+    `binaries` (so a stage runs no binary it has not just built)."""
+    out = subprocess.run(['ctest', '--test-dir', rel, '--show-only=json-v1'], capture_output=True,
+                         text=True, check=True).stdout
+    return [i + 1 for i, t in enumerate(json.loads(out)['tests'])
+            if any(os.path.basename(c) in binaries for c in t.get('command', []))]
+
+
+def run_tests(tool, rel, select, limit, log):
+    """(ok, timed_out, seconds, name of the first failed test or None)."""
+    ok, to, s = sh(['ctest', '--test-dir', rel] + select + ['-j', tool.jobs(), '--timeout', '60',
+                                                           '--stop-on-failure', '--output-on-failure'], limit, log)
+    failed = None
+    if not ok:
+        with open(log) as fh:
+            found = re.findall(r'\d+ - (\S+) \(', fh.read())
+        failed = found[0] if found else None
+    return ok, to, s, failed
 
 
 def cmake_list(path, var):
@@ -65,19 +102,31 @@ def judge(tool, base, m, rel_targets, fuzzers, log):
     if m:
         rec.update({k: m[k] for k in ('file', 'line', 'kind', 'old', 'new')})
     open(log, 'w').close()
-    ok, to, rec['build_s'] = sh(['cmake', '--build', rel, '-j', tool.jobs(), '--target'] + rel_targets, BUILD_LIMIT, log)
+    rec['build_s'] = rec['test_s'] = 0.0
+    stage1 = STAGE1.get(m['file']) if m else None
+    if stage1:
+        numbers = test_numbers(rel, stage1)
+        ok, to, s = sh(['cmake', '--build', rel, '-j', tool.jobs(), '--target'] + stage1, BUILD_LIMIT, log)
+        rec['build_s'] += s
+        if ok and numbers:
+            ok, to, s, failed = run_tests(tool, rel, ['-I', '0,0,0,' + ','.join(map(str, numbers))], TEST_LIMIT, log)
+            rec['test_s'] += s
+            if not ok:
+                rec['status'] = 'killed'
+                rec['by'] = 'ctest %s%s (stage 1)' % (failed or ' '.join(stage1), ' (timeout)' if to else '')
+                return rec
+    ok, to, s = sh(['cmake', '--build', rel, '-j', tool.jobs(), '--target'] + rel_targets, BUILD_LIMIT, log)
+    rec['build_s'] += s
     if not ok:
         rec['status'], rec['by'] = 'invalid', 'does not compile (g++)' if not to else 'build timed out'
         return rec
     labels = '^(unit|props|model)$' if m and m['file'] == tool.FW else '^(unit|props)$'
-    ok, to, rec['test_s'] = sh(['ctest', '--test-dir', rel, '-L', labels, '-j', tool.jobs(), '--timeout', '60',
-                                '--stop-on-failure', '--output-on-failure'],
-                               MODEL_TEST_LIMIT if 'model' in labels else TEST_LIMIT, log)
+    ok, to, s, failed = run_tests(tool, rel, ['-L', labels], MODEL_TEST_LIMIT if 'model' in labels else TEST_LIMIT,
+                                  log)
+    rec['test_s'] += s
     if not ok:
-        with open(log) as fh:
-            failed = re.findall(r'\d+ - (\S+) \(', fh.read())
         rec['status'] = 'killed'
-        rec['by'] = 'ctest %s%s' % (failed[0] if failed else labels, ' (timeout)' if to else '')
+        rec['by'] = 'ctest %s%s' % (failed or labels, ' (timeout)' if to else '')
         return rec
     ok, to, rec['fuzz_build_s'] = sh(['cmake', '--build', fz, '-j', tool.jobs(), '--target']
                                      + [f + '_fuzz' for f in fuzzers], BUILD_LIMIT, log)
