@@ -10,7 +10,7 @@ planted-4..7, 10..12, 15 and 16 the fuzz harnesses (ci/mutants). Generated mutan
   ci/mutate.py check                        every named mutant's snippet occurs exactly once
   ci/mutate.py build SCRATCH PRESET MUTANT TARGET...
         copies the tree (git ls-files) to build/SCRATCH/src, applies MUTANT ('none': no
-        mutant), configures build/SCRATCH/PRESET with PRESET's cache variables, builds
+        mutant; a planted mutant's name or a generated id of the plan), configures build/SCRATCH/PRESET with PRESET's cache variables, builds
         TARGET...; prints the build directory. Unchanged files keep their timestamps, so
         a rebuild with another mutant is incremental.
   ci/mutate.py run [--count N] [--seed S]   the mutation run (resumable, see run())
@@ -431,9 +431,12 @@ def cmd_build(a):
     src = os.path.join(base, 'src')
     m = None
     if a.mutant != 'none':
-        m = named(a.mutant)
+        # A planted mutant by name, or a generated one of the frozen plan by id (to judge a
+        # survivor in another preset, e.g. the Debug build's assertions).
+        m = named(a.mutant) or next((g for g in generated()[0] if g['id'] == a.mutant), None)
         if m is None:
-            die('no named mutant %r (known: %s)' % (a.mutant, ', '.join(x[0] for x in NAMED)))
+            die('no named mutant %r (known: %s; or a generated id of %s)'
+                % (a.mutant, ', '.join(x[0] for x in NAMED), os.path.relpath(PLAN, ROOT)))
     try:
         sync(ROOT, src, m)
     except Stale as e:
@@ -493,6 +496,7 @@ if __name__ == '__main__':
     q.add_argument('--seed', type=int, default=12)
     q.add_argument('--max-minutes', type=float, default=0, help='stop starting mutants after this long')
     q.add_argument('--rejudge-survivors', action='store_true', help='judge the survivors again (after new tests)')
+    q.add_argument('--rejudge', nargs='+', default=[], metavar='ID', help='judge these mutants again (after new tests)')
     q.add_argument('--results', default=RESULTS)
     q = sp.add_parser('report')
     q.add_argument('--count', type=int, default=240)

@@ -94,6 +94,19 @@ TEST_CASE("a wake from a thread that never had a runtime resumes the task") {
     CHECK(runtime.foreign_wake_stats().drained == 1);
 }
 
+TEST_CASE("a default ForeignWakeStats counts nothing, as a runtime's before any foreign wake") {
+    kimojio::ForeignWakeStats stats;
+    CHECK(stats.foreign_wakes == 0);
+    CHECK(stats.eventfd_writes == 0);
+    CHECK(stats.drained == 0);
+    CHECK(stats.sleeps == 0);
+    kimojio::Runtime runtime(0, kimojio::Configuration());
+    kimojio::ForeignWakeStats fresh = runtime.foreign_wake_stats();
+    CHECK(fresh.foreign_wakes == stats.foreign_wakes);
+    CHECK(fresh.eventfd_writes == stats.eventfd_writes);
+    CHECK(fresh.drained == stats.drained);
+}
+
 TEST_CASE("a foreign wake unblocks a loop sleeping in submit_and_wait, with exactly one eventfd write") {
     Gate gate;
     kimojio::Runtime runtime(0, kimojio::Configuration());

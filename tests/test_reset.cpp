@@ -14,6 +14,7 @@
 #include <sstream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "test_support.hpp"
@@ -168,6 +169,26 @@ TEST_CASE("reset_task_state: every task dropped, I/O cancelled and reaped, a fre
     // The kept rings work, and the cancelled read left nothing behind: the next read
     // gets the bytes written now, and no stale completion reaches the new run.
     CHECK(run_test(write_then_read(writer, reader)) == "abc");
+}
+
+TEST_CASE("prepare_task_state drops the foreign wakes queued before it: a stepped loop wakes no new task for them") {
+    kimojio::drop_all_tasks(TaskState::get());
+    {
+        kimojio::Runtime runtime(8, kimojio::Configuration());
+        kimojio::Waker stale = kimojio::create_waker(1);  // a task index of thread index 8
+        std::thread([&] { stale.wake_by_ref(); }).join();  // queued: no loop runs now
+        runtime.prepare_task_state(*TaskState::get());
+        auto ts = TaskState::get();
+        auto task = ts->schedule_new(test_support::FlagFuture{&never}, Uuid::nil(), Uuid::nil());
+        REQUIRE(task->task_index == 1);
+        ts->prepare_cohort();
+        while (auto ready = ts->get_ready()) ts = kimojio::poll_task(std::move(*ready), std::move(ts));
+        REQUIRE(task->get_state() == kimojio::TaskReadyState::Suspend);
+        ts = kimojio::drain_foreign_wakes(std::move(ts));
+        CHECK(task->get_state() == kimojio::TaskReadyState::Suspend);  // not woken by the stale index
+        CHECK_FALSE(ts->any_ready());
+    }
+    kimojio::reset_task_state(TaskState::get());
 }
 
 TEST_CASE("reset_task_state on a fresh TaskState keeps it fresh and its rings") {

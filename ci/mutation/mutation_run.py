@@ -203,6 +203,7 @@ def run(tool, a):
     if a.rejudge_survivors:
         # Judged again on the current tree (new tests): the newest record of an id wins.
         done = {k: r for k, r in done.items() if r['status'] != 'survived'}
+    done = {k: r for k, r in done.items() if k not in a.rejudge}
     log = os.path.join(base, 'last.log')
     start = time.time()
     base_rec = judge(tool, base, None, rel_targets, fuzzers, log)
@@ -279,7 +280,10 @@ def report(tool, a):
            'committed corpus (`-runs=0`). Score = killed / (killed + survived); a mutant that does',
            'not compile is *invalid*, and a survivor that reading the code shows cannot change',
            'any behaviour is *equivalent* (reason listed below, from `ci/mutation/equivalent.txt`);',
-           'neither is counted.', '',
+           'neither is counted. A header mutant (which rebuilds most targets) is first run',
+           'against the few test binaries that kill most mutants of its header (`STAGE1` in',
+           '`ci/mutation/mutation_run.py`): a failure there kills it without the full rebuild;',
+           'one that passes them goes through the whole fast suite.', '',
            'The sample is frozen in `ci/mutation/plan.json` (taken by the first run): later edits',
            'of the files do not change it; a planned mutant whose snippet no longer occurs once is',
            'recorded as *stale* and not counted.', '',
