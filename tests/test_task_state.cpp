@@ -318,3 +318,22 @@ TEST_CASE("complete_task panics on a task that is already Complete") {
     CHECK(cell.borrow_mut()->get_task_count() == 0);  // not counted down twice
 }
 #endif
+
+namespace {
+struct Seven {
+    kimojio::Poll<int> poll(kimojio::Context&) { return kimojio::Poll<int>(7); }
+};
+}  // namespace
+
+TEST_CASE("a completed task's result is taken once: a second result() is empty, as Rust's Option::take") {
+    TaskState ts;
+    Rc<Task> task = ts.schedule_new(Seven{}, Uuid::nil(), Uuid::nil());
+    kimojio::Waker waker = kimojio::Waker::noop();
+    kimojio::Context cx = kimojio::Context::from_waker(waker);
+    CHECK(task->result<int>() == std::nullopt);  // not polled yet
+    REQUIRE(task->poll(cx).is_ready());
+    auto first = task->result<int>();
+    REQUIRE(first.has_value());
+    CHECK(std::move(*first).value() == 7);
+    CHECK(task->result<int>() == std::nullopt);
+}
