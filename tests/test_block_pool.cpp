@@ -103,3 +103,38 @@ TEST_CASE("spawned tasks, their futures and coroutine frames go back to the pool
 #endif
     }).join();
 }
+
+namespace {
+// Needs the default new alignment (16), the largest the pooled Task block serves.
+struct alignas(__STDCPP_DEFAULT_NEW_ALIGNMENT__) AlignedReady {
+    char payload[256] = {};
+    kimojio::Poll<void> poll(kimojio::Context&) { return kimojio::Ready; }
+};
+}  // namespace
+
+TEST_CASE("a task whose future needs the default new alignment is one pooled block, Task and future together") {
+    std::thread([] {
+        unsigned before[bp::CLASSES];
+        for (std::size_t c = 0; c < bp::CLASSES; ++c) before[c] = bp::lists.counts[c];
+        {
+            kimojio::TaskState ts;
+            kimojio::Rc<kimojio::Task> task = ts.schedule_new(AlignedReady{}, kimojio::Uuid::nil(), kimojio::Uuid::nil());
+            kimojio::Waker waker = kimojio::Waker::noop();
+            kimojio::Context cx = kimojio::Context::from_waker(waker);
+            REQUIRE(task->poll(cx).is_ready());
+        }
+#if KIMOJIO_BLOCK_POOL
+        // One block came back, of a class that holds the Task and the 256-byte future.
+        std::size_t changed = bp::CLASSES, returned = 0;
+        for (std::size_t c = 0; c < bp::CLASSES; ++c) {
+            if (bp::lists.counts[c] != before[c]) {
+                changed = c;
+                returned += bp::lists.counts[c] - before[c];
+            }
+        }
+        CHECK(returned == 1);
+        REQUIRE(changed < bp::CLASSES);
+        CHECK((changed + 1) * bp::GRANULE >= sizeof(kimojio::Task) + sizeof(AlignedReady));
+#endif
+    }).join();
+}
