@@ -14,6 +14,7 @@
 #include <optional>
 #include <thread>
 #include <variant>
+#include <memory>
 #include <vector>
 
 #include "test_support.hpp"
@@ -105,6 +106,30 @@ TEST_CASE("a default ForeignWakeStats counts nothing, as a runtime's before any 
     CHECK(fresh.foreign_wakes == stats.foreign_wakes);
     CHECK(fresh.eventfd_writes == stats.eventfd_writes);
     CHECK(fresh.drained == stats.drained);
+}
+
+namespace {
+struct CountingEventfd {
+    int* writes;
+    void write_one() { ++*writes; }
+};
+}  // namespace
+
+TEST_CASE("ForeignWakeQueue::drain returns how many indexes it took, ascending, duplicates once; 0 when none") {
+    int writes = 0;
+    auto queue = std::make_unique<kimojio::BasicForeignWakeQueue<CountingEventfd>>(CountingEventfd{&writes});
+    std::vector<std::uint16_t> seen;
+    auto note = [&](std::uint16_t index) { seen.push_back(index); };
+    CHECK(queue->drain(note) == 0);
+    queue->push(70);
+    queue->push(5);
+    queue->push(70);
+    queue->push(65535);
+    CHECK(queue->drain(note) == 3);
+    CHECK(seen == std::vector<std::uint16_t>{5, 70, 65535});
+    CHECK(queue->drain(note) == 0);
+    CHECK(seen.size() == 3);
+    CHECK(writes == 0);  // nobody announced a sleep
 }
 
 TEST_CASE("a foreign wake unblocks a loop sleeping in submit_and_wait, with exactly one eventfd write") {
