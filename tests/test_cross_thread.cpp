@@ -115,7 +115,7 @@ struct CountingEventfd {
 };
 }  // namespace
 
-TEST_CASE("ForeignWakeQueue::drain returns how many indexes it took, ascending, duplicates once; 0 when none") {
+TEST_CASE("ForeignWakeQueue::drain returns how many indexes it took (0 when none), ascending, duplicates once") {
     int writes = 0;
     auto queue = std::make_unique<kimojio::BasicForeignWakeQueue<CountingEventfd>>(CountingEventfd{&writes});
     std::vector<std::uint16_t> seen;
