@@ -2,6 +2,7 @@
 // another thread and after thread exit. Under ASan the pool is bypassed by design.
 #include <doctest/doctest.h>
 
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -135,6 +136,49 @@ TEST_CASE("a task whose future needs the default new alignment is one pooled blo
         CHECK(returned == 1);
         REQUIRE(changed < bp::CLASSES);
         CHECK((changed + 1) * bp::GRANULE >= sizeof(kimojio::Task) + sizeof(AlignedReady));
+#endif
+    }).join();
+}
+
+namespace {
+// A future whose K-th move (counted from its construction) throws.
+struct ThrowsOnKthMove {
+    int moves_left;
+    char payload[100] = {};
+    explicit ThrowsOnKthMove(int k) : moves_left(k) {}
+    ThrowsOnKthMove(ThrowsOnKthMove&& other) : moves_left(other.moves_left - 1) {
+        if (moves_left == 0) throw std::runtime_error("move");
+    }
+    kimojio::Poll<void> poll(kimojio::Context&) { return kimojio::Ready; }
+};
+
+unsigned cached_blocks() {
+    unsigned n = 0;
+    for (std::size_t c = 0; c < bp::CLASSES; ++c) n += bp::lists.counts[c];
+    return n;
+}
+}  // namespace
+
+TEST_CASE("a future whose move throws while schedule_new builds its task loses no pooled block") {
+    std::thread([] {
+        kimojio::TaskState ts;
+        int threw = 0, returned_a_block = 0;
+        for (int k = 1; k <= 8; ++k) {
+            unsigned before = cached_blocks();
+            try {
+                (void)ts.schedule_new(ThrowsOnKthMove(k), kimojio::Uuid::nil(), kimojio::Uuid::nil());
+                break;  // fewer than k moves: built
+            } catch (const std::runtime_error&) {
+                ++threw;
+            }
+            CHECK(ts.get_task_count() == 0);
+            unsigned after = cached_blocks();
+            CHECK(after >= before);
+            if (after > before) ++returned_a_block;  // the throw came after the block was taken
+        }
+        CHECK(threw >= 1);
+#if KIMOJIO_BLOCK_POOL
+        CHECK(returned_a_block >= 1);  // at least one move is the one into the pooled block
 #endif
     }).join();
 }

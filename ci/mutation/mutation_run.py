@@ -59,7 +59,8 @@ def run_tests(tool, rel, select, limit, log):
     failed = None
     if not ok:
         with open(log) as fh:
-            found = re.findall(r'\d+ - (\S+) \(', fh.read())
+            # ctest's summary line: "<n> - <name, spaces allowed> (Failed)" and the like.
+            found = re.findall(r'\d+ - (.+?) \((?:Failed|Timeout|SEGFAULT|Subprocess|Child|Exception|Not Run)', fh.read())
         failed = found[0] if found else None
     return ok, to, s, failed
 
