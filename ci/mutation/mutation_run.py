@@ -43,13 +43,21 @@ STAGE1 = {
 }
 
 
+def labels_of(test):
+    for p in test.get('properties', []):
+        if p.get('name') == 'LABELS':
+            return set(p.get('value', []))
+    return set()
+
+
 def test_numbers(rel, binaries):
-    """ctest's numbers (1-based, as `ctest -I` takes them) of the tests that run one of
-    `binaries` (so a stage runs no binary it has not just built)."""
+    """ctest's numbers (1-based, as `ctest -I` takes them) of the fast suite's tests (labels
+    unit, props: not a binary's props-deep run) that run one of `binaries` (so a stage runs
+    no binary it has not just built)."""
     out = subprocess.run(['ctest', '--test-dir', rel, '--show-only=json-v1'], capture_output=True,
                          text=True, check=True).stdout
     return [i + 1 for i, t in enumerate(json.loads(out)['tests'])
-            if any(os.path.basename(c) in binaries for c in t.get('command', []))]
+            if labels_of(t) & {'unit', 'props'} and any(os.path.basename(c) in binaries for c in t.get('command', []))]
 
 
 def run_tests(tool, rel, select, limit, log):
