@@ -10,8 +10,9 @@ planted-4..7, 10..12, 15 and 16 the fuzz harnesses (ci/mutants). Generated mutan
   ci/mutate.py check                        every named mutant's snippet occurs exactly once
   ci/mutate.py build SCRATCH PRESET MUTANT TARGET...
         copies the tree (git ls-files) to build/SCRATCH/src, applies MUTANT ('none': no
-        mutant; a planted mutant's name or a generated id of the plan), configures build/SCRATCH/PRESET with PRESET's cache variables, builds
-        TARGET...; prints the build directory. Unchanged files keep their timestamps, so
+        mutant; else a planted mutant's name or a generated id of the plan), configures
+        build/SCRATCH/PRESET with PRESET's cache variables, builds TARGET...; prints the
+        build directory. Unchanged files keep their timestamps, so
         a rebuild with another mutant is incremental.
   ci/mutate.py run [--count N] [--seed S]   the mutation run (resumable, see run())
   ci/mutate.py report                       MUTATION.md from the results file
