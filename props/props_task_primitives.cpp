@@ -109,9 +109,9 @@ Async<void> unbounded_program(std::vector<std::pair<unsigned, int>> ops) {
                     RC_ASSERT(got == (kimojio::Result<std::optional<int>, ChannelError>(kimojio::Ok{std::optional<int>(items.front())})));
                     items.pop_front();
                 } else if (closed) {
-                    RC_ASSERT(got.is_err() && got.error() == ChannelError::Closed);
+                    RC_ASSERT((got.is_err() && got.error() == ChannelError::Closed));
                 } else {
-                    RC_ASSERT(got.is_ok() && !got.value().has_value());
+                    RC_ASSERT((got.is_ok() && !got.value().has_value()));
                 }
                 break;
             }
@@ -175,12 +175,12 @@ Async<void> rendezvous_program(std::vector<std::pair<unsigned, int>> ops) {
                 if (receiver) {
                     auto got = receiver->try_recv();
                     if (slot) {
-                        RC_ASSERT(got.is_ok() && got.value() == slot);
+                        RC_ASSERT((got.is_ok() && got.value() == slot));
                         slot.reset();
                     } else if (closed) {
-                        RC_ASSERT(got.is_err() && got.error() == ChannelError::Closed);
+                        RC_ASSERT((got.is_err() && got.error() == ChannelError::Closed));
                     } else {
-                        RC_ASSERT(got.is_ok() && !got.value().has_value());
+                        RC_ASSERT((got.is_ok() && !got.value().has_value()));
                     }
                 }
                 break;

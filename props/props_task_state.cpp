@@ -213,7 +213,7 @@ struct RunOne : Cmd {
         if (!m.state.empty() && *rc::gen::arbitrary<bool>())
             wakes = *rc::gen::inRange<std::size_t>(0, m.state.size());
     }
-    void checkPreconditions(const Model& m) const override { RC_PRE(!wakes || *wakes < m.state.size()); }
+    void checkPreconditions(const Model& m) const override { RC_PRE((!wakes || *wakes < m.state.size())); }
     static void step(Model& m, std::optional<std::size_t> got, bool complete, std::optional<std::size_t> wakes,
                      bool wake_cpu) {
         if (!got || m.state[*got] == S::Complete) return;  // poll_task skips Complete tasks
@@ -252,7 +252,7 @@ struct RunOne : Cmd {
             Rc<Task> task = *got;
             // never polled again once Complete; Aborted is handed out but never made Running
             S s = task->get_state();
-            RC_ASSERT(s != S::Running || (m.state[*expected_id] != S::Complete && m.state[*expected_id] != S::Aborted));
+            RC_ASSERT((s != S::Running || (m.state[*expected_id] != S::Complete && m.state[*expected_id] != S::Aborted)));
             if (s == S::Aborted) {
                 kimojio::TaskState::complete_task(sut.cell, *task);
             } else if (s != S::Complete) {

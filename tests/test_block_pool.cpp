@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "kimojio/block_pool.hpp"
@@ -179,6 +180,49 @@ TEST_CASE("a future whose move throws while schedule_new builds its task loses n
         CHECK(threw >= 1);
 #if KIMOJIO_BLOCK_POOL
         CHECK(returned_a_block >= 1);  // at least one move is the one into the pooled block
+#endif
+    }).join();
+}
+
+namespace {
+// An 8-aligned future of N words: with sizeof(Task) a multiple of 8, the future goes
+// right after the Task.
+template <std::size_t N>
+struct Words {
+    std::uint64_t payload[N] = {};
+    kimojio::Poll<void> poll(kimojio::Context&) { return kimojio::Ready; }
+};
+template <std::size_t N>
+constexpr std::size_t block_of = sizeof(kimojio::Task) + sizeof(kimojio::TaskFuture<Words<N>>);
+// The word count whose task block (Task + future, no padding) fills a size class exactly.
+template <std::size_t... N>
+constexpr std::size_t exact_fit(std::index_sequence<N...>) {
+    std::size_t found = 0;
+    ((found = found == 0 && block_of<N + 1> % bp::GRANULE == 0 ? N + 1 : found), ...);
+    return found;
+}
+constexpr std::size_t FIT = exact_fit(std::make_index_sequence<bp::GRANULE / 8>{});
+}  // namespace
+
+TEST_CASE("a task whose Task and future exactly fill a size class takes its block from that class") {
+    static_assert(FIT != 0 && sizeof(kimojio::Task) % alignof(kimojio::TaskFuture<Words<FIT>>) == 0);
+    std::thread([] {
+        unsigned before[bp::CLASSES];
+        for (std::size_t c = 0; c < bp::CLASSES; ++c) before[c] = bp::lists.counts[c];
+        {
+            kimojio::TaskState ts;
+            kimojio::Rc<kimojio::Task> task = ts.schedule_new(Words<FIT>{}, kimojio::Uuid::nil(), kimojio::Uuid::nil());
+            kimojio::Waker waker = kimojio::Waker::noop();
+            kimojio::Context cx = kimojio::Context::from_waker(waker);
+            REQUIRE(task->poll(cx).is_ready());
+        }
+#if KIMOJIO_BLOCK_POOL
+        // The freed block is cached in the class of exactly that size (padding between Task
+        // and future would push it into the next class).
+        std::size_t exact = block_of<FIT> / bp::GRANULE - 1;
+        for (std::size_t c = 0; c < bp::CLASSES; ++c) {
+            CHECK(bp::lists.counts[c] - before[c] == (c == exact ? 1u : 0u));
+        }
 #endif
     }).join();
 }

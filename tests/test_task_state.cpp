@@ -337,3 +337,13 @@ TEST_CASE("a completed task's result is taken once: a second result() is empty, 
     CHECK(std::move(*first).value() == 7);
     CHECK(task->result<int>() == std::nullopt);
 }
+
+TEST_CASE("a fresh TaskState hands out tags 0, 1, 2, ... and wraps at 2^32 (task.rs: next_tag 0, wrapping_add)") {
+    TaskState ts;
+    CHECK(ts.get_next_tag() == 0);
+    CHECK(ts.get_next_tag() == 1);
+    CHECK(ts.get_next_tag() == 2);
+    ts.next_tag = UINT32_MAX;
+    CHECK(ts.get_next_tag() == UINT32_MAX);
+    CHECK(ts.get_next_tag() == 0);
+}
