@@ -347,10 +347,14 @@ def sample(root, count, seed):
 
 
 def apply_generated(text, m):
-    """Applies a line-range mutant: at its recorded lines, else wherever its text occurs once."""
+    """Applies a line-range mutant: at its recorded lines, else at the whole-line match
+    nearest to them (the file moved on), else wherever its text occurs once."""
     lines = text.splitlines(keepends=True)
-    if ''.join(lines[m['line'] - 1:m['end']]) == m['old']:
-        return ''.join(lines[:m['line'] - 1]) + m['new'] + ''.join(lines[m['end']:])
+    n = m['end'] - m['line'] + 1
+    starts = [i for i in range(len(lines) - n + 1) if ''.join(lines[i:i + n]) == m['old']]
+    if starts:
+        i = min(starts, key=lambda i: abs(i + 1 - m['line']))
+        return ''.join(lines[:i]) + m['new'] + ''.join(lines[i + n:])
     return apply_to_text(text, m)
 
 
@@ -498,6 +502,8 @@ if __name__ == '__main__':
     q.add_argument('--max-minutes', type=float, default=0, help='stop starting mutants after this long')
     q.add_argument('--rejudge-survivors', action='store_true', help='judge the survivors again (after new tests)')
     q.add_argument('--rejudge', nargs='+', default=[], metavar='ID', help='judge these mutants again (after new tests)')
+    q.add_argument('--only', nargs='+', default=[], metavar='ID',
+                   help='judge only these mutants (with --rejudge: only those, again), leave the rest for later')
     q.add_argument('--results', default=RESULTS)
     q = sp.add_parser('report')
     q.add_argument('--count', type=int, default=240)

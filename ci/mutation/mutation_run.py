@@ -12,7 +12,11 @@ Judged by the fast suite, in this order, stopping at the first failure:
      verdict; a survivor goes on to the full suite);
   1. ctest -L unit|props in `release` (and -L model for foreign_wake.hpp, the one file
      the Relacy model compiles: only it can see a weaker memory order);
-  2. a replay (-runs=0) of the committed corpus in every fuzz harness.
+  2. a replay (-runs=0) of the committed corpus in every fuzz harness;
+  3. ctest -L unit|props again in `debug` (the asan preset: Debug, where
+     KIMOJIO_DEBUG_ASSERTIONS code, the TaskStateCell borrow check like Rust's
+     debug_assertions, and the standard library's assertions exist), for a mutant that
+     passed 0-2: only there can a mutant of Debug-only code be seen.
 killed: a check failed or timed out; survived: all passed; invalid: does not compile.
 Results are appended to a JSONL file keyed by mutant id; a rerun skips judged ids.
 """
@@ -29,6 +33,7 @@ TEST_LIMIT = 45
 MODEL_TEST_LIMIT = 240
 REPLAY_LIMIT = 120    # seconds for one harness's corpus replay
 BUILD_LIMIT = 2400    # seconds for one incremental build (not the mutant's fault if slow)
+DEBUG_TEST_LIMIT = 240  # the Debug (ASan+UBSan) suite takes ~45 s unmutated on 2 shared cores
 
 
 # Header -> the test targets built and run first for its mutants (step 0 above): the
@@ -106,7 +111,7 @@ def sh(cmd, limit, log):
 def judge(tool, base, m, rel_targets, fuzzers, log):
     """The record of one mutant (m None: the unmutated baseline)."""
     src = os.path.join(base, 'src')
-    rel, fz = os.path.join(base, 'release'), os.path.join(base, 'fuzz')
+    rel, fz, dbg = (os.path.join(base, d) for d in ('release', 'fuzz', 'debug'))
     rec = {'id': m['id'] if m else 'baseline'}
     if m:
         rec.update({k: m[k] for k in ('file', 'line', 'kind', 'old', 'new')})
@@ -150,6 +155,16 @@ def judge(tool, base, m, rel_targets, fuzzers, log):
         if not ok:
             rec['status'], rec['by'] = 'killed', 'fuzz replay %s%s' % (f, ' (timeout)' if to else '')
             return rec
+    ok, to, rec['debug_build_s'] = sh(['cmake', '--build', dbg, '-j', tool.jobs(), '--target'] + rel_targets,
+                                      BUILD_LIMIT, log)
+    if not ok:
+        rec['status'], rec['by'] = 'invalid', 'does not compile (clang, Debug)'
+        return rec
+    ok, to, rec['debug_test_s'], failed = run_tests(tool, dbg, ['-L', '^(unit|props)$'], DEBUG_TEST_LIMIT, log)
+    if not ok:
+        rec['status'] = 'killed'
+        rec['by'] = 'ctest %s (Debug build)%s' % (failed or 'unit|props', ' (timeout)' if to else '')
+        return rec
     rec['status'], rec['by'] = 'survived', ''
     return rec
 
@@ -205,6 +220,8 @@ def run(tool, a):
     tool.configure(tool.ROOT, src, os.path.join(base, 'release'), 'release',
                    ['-DKIMOJIO_BUILD_EXAMPLES=OFF', '-DKIMOJIO_BUILD_BENCH=OFF'])
     tool.configure(tool.ROOT, src, os.path.join(base, 'fuzz'), 'fuzz')
+    tool.configure(tool.ROOT, src, os.path.join(base, 'debug'), 'asan',
+                   ['-DKIMOJIO_BUILD_EXAMPLES=OFF', '-DKIMOJIO_BUILD_BENCH=OFF'])
     rel_targets, fuzzers = targets(src)
     tool.freeze(src, a.count, a.seed)
     ms, total = plan(tool, a, src)
@@ -218,9 +235,11 @@ def run(tool, a):
     base_rec = judge(tool, base, None, rel_targets, fuzzers, log)
     if base_rec['status'] != 'survived':
         tool.die('the unmutated tree fails the fast suite (%s): fix that first; log: %s' % (base_rec['by'], log))
-    print('baseline passes (build %.0f s, tests %.1f s, fuzz build %.0f s, replay %.1f s)'
-          % (base_rec['build_s'], base_rec['test_s'], base_rec['fuzz_build_s'], base_rec['replay_s']), flush=True)
-    todo = [m for m in ms if m['id'] not in done]
+    print('baseline passes (build %.0f s, tests %.1f s, fuzz build %.0f s, replay %.1f s, Debug build %.0f s, '
+          'Debug tests %.1f s)' % (base_rec['build_s'], base_rec['test_s'], base_rec['fuzz_build_s'],
+                                   base_rec['replay_s'], base_rec['debug_build_s'], base_rec['debug_test_s']),
+          flush=True)
+    todo = [m for m in ms if m['id'] not in done and (not a.only or m['id'] in a.only)]
     print('%d mutants planned (%d sites, seed %d), %d judged before, %d to go'
           % (len(ms), total, a.seed, len(ms) - len(todo), len(todo)), flush=True)
     for i, m in enumerate(todo):
@@ -250,7 +269,7 @@ def run(tool, a):
             with open(path, 'w') as fh:
                 fh.write(original)
         rec['seconds'] = round(time.time() - t0, 1)
-        for k in ('build_s', 'test_s', 'fuzz_build_s', 'replay_s'):
+        for k in ('build_s', 'test_s', 'fuzz_build_s', 'replay_s', 'debug_build_s', 'debug_test_s'):
             if k in rec:
                 rec[k] = round(rec[k], 1)
         with open(results, 'a') as fh:
@@ -286,7 +305,10 @@ def report(tool, a):
            % (total, len(ms), seed),
            '`unit` and `props` ctest labels of the release build (plus `model`, the Relacy check, for',
            '`foreign_wake.hpp`, the one file it compiles), then a replay of every fuzz harness\'s',
-           'committed corpus (`-runs=0`). Score = killed / (killed + survived); a mutant that does',
+           'committed corpus (`-runs=0`), then, for one that passed all that, the `unit` and `props`',
+           'labels of the Debug build (asan preset), where Debug-only code (the TaskStateCell borrow',
+           'check, `KIMOJIO_DEBUG_ASSERTIONS`, the standard library\'s assertions) exists.',
+           'Score = killed / (killed + survived); a mutant that does',
            'not compile is *invalid*, and a survivor that reading the code shows cannot change',
            'any behaviour is *equivalent* (reason listed below, from `ci/mutation/equivalent.txt`);',
            'neither is counted. A header mutant (which rebuilds most targets) is first run',
@@ -308,14 +330,17 @@ def report(tool, a):
             f, len(fm), len(fr), st(fr, 'killed'), st(fr, 'survived'), st(fr, 'equivalent'), st(fr, 'invalid'),
             score(st(fr, 'killed'), st(fr, 'survived'))))
     timed = [r for r in recs if r['status'] != 'invalid']
+    debug = [r for r in timed if 'debug_test_s' in r]
     if recs:
         avg = lambda key, rs: sum(r.get(key, 0) for r in rs) / max(1, len(rs))  # noqa: E731
         out += ['', '## Cost per mutant', '',
                 'Mean over the %d judged mutants on this machine (2 shared cores): %.0f s in all; '
                 'release build %.0f s, tests %.1f s, fuzz build %.0f s (only mutants that survive the '
-                'tests), replay %.1f s. A header mutant rebuilds most targets; a source mutant one object.'
+                'tests), replay %.1f s; the Debug stage (%d mutants) %.0f s build, %.1f s tests. A header '
+                'mutant rebuilds most targets; a source mutant one object.'
                 % (len(recs), avg('seconds', recs), avg('build_s', recs), avg('test_s', timed),
-                   avg('fuzz_build_s', timed), avg('replay_s', timed))]
+                   avg('fuzz_build_s', timed), avg('replay_s', timed), len(debug), avg('debug_build_s', debug),
+                   avg('debug_test_s', debug))]
         for ext in ('.cpp', '.hpp'):
             rs = [r for r in recs if r['file'].endswith(ext)]
             if rs:
