@@ -115,11 +115,13 @@ struct CountingEventfd {
 };
 }  // namespace
 
-TEST_CASE("ForeignWakeQueue::drain returns how many indexes it took (0 when none), ascending, duplicates once") {
+TEST_CASE("ForeignWakeQueue::drain returns how many indexes it took (0 when none), ascending, duplicates once, and its stats count them from 0") {
     int writes = 0;
     auto queue = std::make_unique<kimojio::BasicForeignWakeQueue<CountingEventfd>>(CountingEventfd{&writes});
     std::vector<std::uint16_t> seen;
     auto note = [&](std::uint16_t index) { seen.push_back(index); };
+    CHECK(queue->stats().drained == 0);  // a new queue has counted nothing
+    CHECK(queue->stats().sleeps == 0);
     CHECK(queue->drain(note) == 0);
     queue->push(70);
     queue->push(5);
@@ -129,6 +131,7 @@ TEST_CASE("ForeignWakeQueue::drain returns how many indexes it took (0 when none
     CHECK(seen == std::vector<std::uint16_t>{5, 70, 65535});
     CHECK(queue->drain(note) == 0);
     CHECK(seen.size() == 3);
+    CHECK(queue->stats().drained == 3);
     CHECK(writes == 0);  // nobody announced a sleep
 }
 

@@ -8,8 +8,9 @@
 // tests, its context-bound scheduler: every schedule with at most two preemptions.
 // Checked: no lost wakeup (an owner that blocks with a wake pending was signalled), at
 // most one eventfd write per owner sleep, every pushed index drained exactly once or still
-// pending, a wake of an already-pending task made visible to the poll after it, and a
-// registry queue seen fully built by every waker.
+// pending, a wake of an already-pending task made visible to the poll after it, a
+// registry queue seen fully built by every waker, and a slot handed from one owner
+// thread to the next with the first owner's writes visible to the second.
 // Built from a copy of the tree with a planted bug (ci/mutate.py planted-1..3, 8, 9) it must
 // FAIL (see ci/planted-bugs).
 #include <cstdio>
@@ -174,6 +175,43 @@ struct registry_test : rl::test_suite<registry_test, 3> {
     }
 };
 
+// A runtime ends on one thread and the next runtime with its index starts on another:
+// the second owner's claim (acquire) must see everything the first owner did before its
+// release (the queue's owner-only state; here a plain variable the model watches).
+struct registry_handover_test : rl::test_suite<registry_handover_test, 2> {
+    ModelEventfdState efd;
+    Slot<Queue> queue;
+    Slot<Registry> registry;
+    rl::var<int> owner_state;  // written by the first owner only, read by the next
+
+    void before() {
+        efd.writes($).store(0, rl::mo_relaxed);
+        owner_state($) = 0;
+        registry.make();
+        RL_ASSERT(registry.get()->try_claim(0, [this] { return queue.make(ModelEventfd{&efd}); }) != nullptr);
+    }
+
+    void thread(unsigned index) {
+        if (index == 0) {
+            owner_state($) = 1;  // the first owner's last use of its state
+            registry.get()->release(0);
+        } else {
+            Queue* q = nullptr;
+            while ((q = registry.get()->try_claim(0, [this] { return queue.make(ModelEventfd{&efd}); })) == nullptr) {
+                rl::yield(1, $);
+            }
+            q->reset_for_new_owner();
+            RL_ASSERT(owner_state($) == 1);  // a data race here if the handover did not order it
+            registry.get()->release(0);
+        }
+    }
+
+    void after() {
+        queue.destroy();
+        registry.destroy();
+    }
+};
+
 }  // namespace
 
 int main() {
@@ -192,6 +230,10 @@ int main() {
         "a wake of a pending task makes its payload visible, all schedules with <= 2 preemptions", rl::sched_bound, 0, 2);
     failed += !check<registry_test>("registry: queue made once, published built, reused", rl::sched_random, 200000);
     failed += !check<registry_test>("registry, all schedules with <= 2 preemptions", rl::sched_bound, 0, 2);
-    std::printf("%d passed, %d failed\n", 9 - failed, failed);
+    failed += !check<registry_handover_test>("registry: the next owner sees the previous owner's last use",
+                                             rl::sched_random, 200000);
+    failed += !check<registry_handover_test>("registry handover, all schedules with <= 2 preemptions",
+                                             rl::sched_bound, 0, 2);
+    std::printf("%d passed, %d failed\n", 11 - failed, failed);
     return failed == 0 ? 0 : 1;
 }
