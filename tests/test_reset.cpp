@@ -204,30 +204,8 @@ TEST_CASE("reset_task_state on a fresh TaskState keeps it fresh and its rings") 
     CHECK(now.size() == rings.size());  // and the old ones closed (~Ring), not leaked
 }
 
-namespace {
-// What the process writes to stderr while `body` runs (through a temporary file).
-template <class Body>
-std::string stderr_of(Body body) {
-    std::fflush(stderr);
-    FILE* capture = std::tmpfile();
-    REQUIRE(capture != nullptr);
-    int saved = ::dup(STDERR_FILENO);
-    REQUIRE(saved >= 0);
-    REQUIRE(::dup2(::fileno(capture), STDERR_FILENO) == STDERR_FILENO);
-    body();
-    std::fflush(stderr);
-    ::dup2(saved, STDERR_FILENO);
-    ::close(saved);
-    std::rewind(capture);
-    std::string out;
-    for (int c; (c = std::fgetc(capture)) != EOF;) out.push_back(static_cast<char>(c));
-    std::fclose(capture);
-    return out;
-}
-}  // namespace
-
 TEST_CASE("a teardown that cancels and reaps every operation in flight prints nothing") {
-    std::string printed = stderr_of([] {
+    std::string printed = test_support::stderr_of([] {
         kimojio::Runtime runtime(0, kimojio::Configuration());
         auto result = runtime.block_on([]() -> Async<void> {
             co_await kimojio::yield_io();

@@ -8,12 +8,34 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "kimojio/kimojio.hpp"
 
 namespace test_support {
+
+// What the process writes to stderr while `body` runs (through a temporary file).
+template <class Body>
+std::string stderr_of(Body body) {
+    std::fflush(stderr);
+    FILE* capture = std::tmpfile();
+    REQUIRE(capture != nullptr);
+    int saved = ::dup(STDERR_FILENO);
+    REQUIRE(saved >= 0);
+    REQUIRE(::dup2(::fileno(capture), STDERR_FILENO) == STDERR_FILENO);
+    body();
+    std::fflush(stderr);
+    ::dup2(saved, STDERR_FILENO);
+    ::close(saved);
+    std::rewind(capture);
+    std::string out;
+    for (int c; (c = std::fgetc(capture)) != EOF;) out.push_back(static_cast<char>(c));
+    std::fclose(capture);
+    return out;
+}
 
 // A future that is Pending until `*ready` is true; stores the waker it was given.
 struct FlagFuture {

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "kimojio/kimojio.hpp"
+#include "test_support.hpp"
 
 namespace {
 bool fake_waits = false;                // io_uring_wait_cqe_timeout: count, time out at once
@@ -83,24 +84,13 @@ std::string tear_down_with_lost_operations(std::uint64_t in_flight, bool iopoll,
     }
     wait_timeouts.clear();
     waited_on_iopoll_ring.clear();
-    std::fflush(stderr);
-    std::FILE* capture = std::tmpfile();
-    REQUIRE(capture != nullptr);
-    int saved_stderr = dup(STDERR_FILENO);
-    REQUIRE(dup2(fileno(capture), STDERR_FILENO) == STDERR_FILENO);
-    fake_waits = true;
-    hold_submissions = hold;
-    kimojio::reset_task_state(kimojio::TaskState::get());
-    hold_submissions = false;
-    fake_waits = false;
-    std::fflush(stderr);
-    dup2(saved_stderr, STDERR_FILENO);
-    close(saved_stderr);
-    std::string written;
-    std::rewind(capture);
-    for (int c; (c = std::fgetc(capture)) != EOF;) written.push_back(static_cast<char>(c));
-    std::fclose(capture);
-    return written;
+    return test_support::stderr_of([&] {
+        fake_waits = true;
+        hold_submissions = hold;
+        kimojio::reset_task_state(kimojio::TaskState::get());
+        hold_submissions = false;
+        fake_waits = false;
+    });
 }
 
 bool waited_100_ms_each() {
