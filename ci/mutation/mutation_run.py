@@ -303,8 +303,9 @@ def report(tool, a):
            'relaxed, call/assignment statements deleted, simple if/else branches swapped, over the',
            'files below (%d sites; %d sampled with seed %d). Each is judged by the fast suite: the'
            % (total, len(ms), seed),
-           '`unit` and `props` ctest labels of the release build (plus `model`, the Relacy check, for',
-           '`foreign_wake.hpp`, the one file it compiles), then a replay of every fuzz harness\'s',
+           '`unit` and `props` ctest labels of the release build (plus `model` for `foreign_wake.hpp`,',
+           'the one file it compiles: the Relacy check and `memory_model`, the C++20 memory-model',
+           'check of litmus programs built from that header\'s memory orders), then a replay of every fuzz harness\'s',
            'committed corpus (`-runs=0`), then, for one that passed all that, the `unit` and `props`',
            'labels of the Debug build (asan preset), where Debug-only code (the TaskStateCell borrow',
            'check, `KIMOJIO_DEBUG_ASSERTIONS`, the standard library\'s assertions) exists.',

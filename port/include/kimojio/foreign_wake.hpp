@@ -113,8 +113,13 @@ public:
         if (top_.load(sync::memory_order_relaxed) == 0) {
             return 0;
         }
-        // seq_cst (all three levels): a pusher's seq_cst check-before-RMW of the same word
-        // either sees this exchange or is ordered before it, so its bit is taken here.
+        // A pusher's bit is either taken by these exchanges or set after them. In the
+        // latter case its RMW reads an exchange's 0 and must then see the level above
+        // cleared too, or it finds that bit still set and publishes nothing (a lost
+        // wake): so the summary and bitmap exchanges are releases, which the pusher's
+        // seq_cst RMW acquires. The top exchange needs no order of its own (the summary
+        // exchange's release covers it). props/model/memory_model.cpp checks each case
+        // against the C++20 model; all three stay seq_cst, which costs nothing on x86.
         std::uint64_t top = top_.exchange(0, sync::memory_order_seq_cst);
         while (top != 0) {
             std::size_t s = static_cast<std::size_t>(__builtin_ctzll(top));
