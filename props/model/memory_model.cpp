@@ -228,6 +228,28 @@ std::vector<int> first_push(Program& p, int t, const Orders& o, int bitmap, int 
     return ids;
 }
 
+// The path of first_push(..., 7) on an empty queue: every check reads the initial value.
+bool published_from_empty(const Execution& x, const std::vector<int>& a, int word, int summary, int top) {
+    return x.rf[a[1]] == word && x.rf[a[3]] == summary && x.rf[a[4]] == summary && x.rf[a[5]] == top;
+}
+
+// The owner's drain of the one word pusher A published: top, summary word, bitmap word.
+struct Drain {
+    int load0, xtop, xsum, xword;
+    // It finds A's top bit and takes A's bits at each level.
+    bool takes(const Execution& x, const std::vector<int>& a) const {
+        return x.rf[load0] == a[6] && x.rf[xtop] == a[6] && x.rf[xsum] == a[4] && x.rf[xword] == a[2];
+    }
+};
+
+Drain drain_one_word(Program& p, int t, const Orders& o, int word, int summary, int top) {
+    Drain d{p.add(t, Kind::load, top, o.drain_top_load, "top?"), p.add(t, Kind::rmw, top, o.drain_top_rmw, "top=0"),
+            p.add(t, Kind::rmw, summary, o.drain_summary_rmw, "summary=0"),
+            p.add(t, Kind::rmw, word, o.drain_bitmap_rmw, "bitmap=0")};
+    p.add(t, Kind::fence, 0, o.drain_fence, "fence");
+    return d;
+}
+
 // Pusher A published word a (bitmap, summary, top bits); the owner's drain takes the top
 // bit and the summary word, then A's word; pusher B's first bit of word b (same summary
 // word) reads the drain's cleared summary word but the top word from before the drain:
@@ -237,18 +259,13 @@ Litmus summary_bit_under_cleared_top(const Orders& o) {
     enum { word_a, word_b, summary, top, sleeping };
     Program& p = l.program;
     auto a = first_push(p, 0, o, word_a, summary, top, sleeping, 7);
-    int load0 = p.add(1, Kind::load, top, o.drain_top_load, "top?");
-    int xtop = p.add(1, Kind::rmw, top, o.drain_top_rmw, "top=0");
-    int xsum = p.add(1, Kind::rmw, summary, o.drain_summary_rmw, "summary=0");
-    int xword = p.add(1, Kind::rmw, word_a, o.drain_bitmap_rmw, "bitmap a=0");
-    p.add(1, Kind::fence, 0, o.drain_fence, "fence");
+    Drain d = drain_one_word(p, 1, o, word_a, summary, top);
     auto b = first_push(p, 2, o, word_b, summary, top, sleeping, 6);
     l.path = [=](const Execution& x) {
-        return x.rf[a[3]] == summary && x.rf[a[4]] == summary && x.rf[a[5]] == top &&  // A: all empty
-               x.rf[load0] == a[6] && x.rf[xtop] == a[6] && x.rf[xsum] == a[4] && x.rf[xword] == a[2] &&
-               x.rf[b[1]] == word_b && (x.rf[b[4]] == summary || x.rf[b[4]] == xsum);  // B: summary word empty
+        return published_from_empty(x, a, word_a, summary, top) && d.takes(x, a) && x.rf[b[1]] == word_b &&
+               (x.rf[b[4]] == summary || x.rf[b[4]] == d.xsum);  // B: the summary word is empty
     };
-    l.bad = [=, path = l.path](const Execution& x) { return path(x) && x.rf[b[4]] == xsum && x.rf[b[5]] == a[6]; };
+    l.bad = [=, path = l.path](const Execution& x) { return path(x) && x.rf[b[4]] == d.xsum && x.rf[b[5]] == a[6]; };
     return l;
 }
 
@@ -260,16 +277,11 @@ Litmus bitmap_bit_under_cleared_summary(const Orders& o) {
     enum { word, summary, top, sleeping };
     Program& p = l.program;
     auto a = first_push(p, 0, o, word, summary, top, sleeping, 7);
-    int load0 = p.add(1, Kind::load, top, o.drain_top_load, "top?");
-    int xtop = p.add(1, Kind::rmw, top, o.drain_top_rmw, "top=0");
-    int xsum = p.add(1, Kind::rmw, summary, o.drain_summary_rmw, "summary=0");
-    int xword = p.add(1, Kind::rmw, word, o.drain_bitmap_rmw, "bitmap=0");
-    p.add(1, Kind::fence, 0, o.drain_fence, "fence");
+    Drain d = drain_one_word(p, 1, o, word, summary, top);
     auto b = first_push(p, 2, o, word, summary, top, sleeping, 4);
     l.path = [=](const Execution& x) {
-        return x.rf[a[1]] == word && x.rf[a[3]] == summary && x.rf[a[4]] == summary && x.rf[a[5]] == top &&
-               x.rf[load0] == a[6] && x.rf[xtop] == a[6] && x.rf[xsum] == a[4] && x.rf[xword] == a[2] &&
-               x.rf[b[2]] == xword;  // B's bit is the word's first after the drain
+        return published_from_empty(x, a, word, summary, top) && d.takes(x, a) &&
+               x.rf[b[2]] == d.xword;  // B's bit is the word's first after the drain
     };
     l.bad = [=, path = l.path](const Execution& x) { return path(x) && x.rf[b[3]] == a[4]; };
     return l;
