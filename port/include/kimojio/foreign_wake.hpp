@@ -93,7 +93,10 @@ public:
     // Any thread: push()'s path for a bit not yet set. Out of line (as is the rest of the
     // path below) so the disassembly check counts its RMWs: exactly one here.
     [[gnu::noinline]] void push_first_wake(std::size_t w, std::uint64_t bit) {
-        // seq_cst: the store half of the Dekker pair with prepare_to_sleep.
+        // At least acquire: when this reads a drain's cleared word, the summary check that
+        // follows must see that drain's clear of the summary bit (memory_model.cpp, "a
+        // bitmap bit left under a cleared summary bit"). The Dekker pair with
+        // prepare_to_sleep is on `top`, made by whichever pusher publishes it there.
         if (bitmap_[w].fetch_or(bit, sync::memory_order_seq_cst) != 0) {
             // Not the word's first bit: its first pusher publishes the word and checks
             // `sleeping` after its own stores.
