@@ -319,6 +319,24 @@ Litmus pending_wake_data(const Orders& o) {
     return l;
 }
 
+// A first wake: the drain takes its bit, and the poll that follows must see what the
+// waker stored before wake() (here the fence pair alone would do, whatever the RMWs' orders).
+Litmus first_wake_data(const Orders& o) {
+    Litmus l{"a poll after the drain misses a first waker's store", Program(2), {}, {}};
+    enum { word, data };
+    Program& p = l.program;
+    p.add(0, Kind::store, data, rlx, "data=1");
+    p.add(0, Kind::fence, 0, o.push_fence, "fence");
+    int check = p.add(0, Kind::load, word, o.push_bitmap_load, "bitmap?");
+    int first = p.add(0, Kind::rmw, word, o.push_bitmap_rmw, "bitmap|=bit");
+    int xword = p.add(1, Kind::rmw, word, o.drain_bitmap_rmw, "bitmap=0");
+    p.add(1, Kind::fence, 0, o.drain_fence, "fence");
+    int poll = p.add(1, Kind::load, data, rlx, "data?");
+    l.path = [=](const Execution& x) { return x.rf[check] == word && x.rf[xword] == first; };
+    l.bad = [=, path = l.path](const Execution& x) { return path(x) && x.rf[poll] == data; };
+    return l;
+}
+
 // A waker that read the owner's sleep count (stats(), acquire), then makes a first wake,
 // must see `sleeping` set and write the eventfd.
 Litmus counted_sleep_missed(const Orders& o) {
@@ -344,6 +362,7 @@ std::vector<Litmus> litmus_programs(const Orders& o) {
     all.push_back(bitmap_bit_under_cleared_summary(o));
     all.push_back(sleeper_missed(o));
     all.push_back(pending_wake_data(o));
+    all.push_back(first_wake_data(o));
     all.push_back(counted_sleep_missed(o));
     return all;
 }
