@@ -301,38 +301,26 @@ Litmus sleeper_missed(const Orders& o) {
     return l;
 }
 
-// A wake that finds its bit already set returns at once; the drain that takes the bit
-// must then lead to a poll that sees what the waker stored before wake().
-Litmus pending_wake_data(const Orders& o) {
-    Litmus l{"a poll after the drain misses an already-pending waker's store", Program(2), {}, {}};
+// The poll that the drain of a waker's bit leads to must see what the waker stored
+// before wake(). An already-pending waker finds the bit (set by an earlier pusher) and
+// returns at once; a first waker sets it (there the fence pair alone would do, whatever
+// the RMWs' orders).
+Litmus waker_data(const Orders& o, bool already_pending) {
+    Litmus l{already_pending ? "a poll after the drain misses an already-pending waker's store"
+                             : "a poll after the drain misses a first waker's store",
+             Program(2), {}, {}};
     enum { word, data };
     Program& p = l.program;
-    int first = p.add(0, Kind::rmw, word, o.push_bitmap_rmw, "bitmap|=bit");
+    int earlier = already_pending ? p.add(0, Kind::rmw, word, o.push_bitmap_rmw, "bitmap|=bit") : -1;
     p.add(1, Kind::store, data, rlx, "data=1");
     p.add(1, Kind::fence, 0, o.push_fence, "fence");
     int check = p.add(1, Kind::load, word, o.push_bitmap_load, "bitmap?");
+    int first = already_pending ? earlier : p.add(1, Kind::rmw, word, o.push_bitmap_rmw, "bitmap|=bit");
     int xword = p.add(2, Kind::rmw, word, o.drain_bitmap_rmw, "bitmap=0");
     p.add(2, Kind::fence, 0, o.drain_fence, "fence");
     int poll = p.add(2, Kind::load, data, rlx, "data?");
-    l.path = [=](const Execution& x) { return x.rf[check] == first && x.rf[xword] == first; };
-    l.bad = [=, path = l.path](const Execution& x) { return path(x) && x.rf[poll] == data; };
-    return l;
-}
-
-// A first wake: the drain takes its bit, and the poll that follows must see what the
-// waker stored before wake() (here the fence pair alone would do, whatever the RMWs' orders).
-Litmus first_wake_data(const Orders& o) {
-    Litmus l{"a poll after the drain misses a first waker's store", Program(2), {}, {}};
-    enum { word, data };
-    Program& p = l.program;
-    p.add(0, Kind::store, data, rlx, "data=1");
-    p.add(0, Kind::fence, 0, o.push_fence, "fence");
-    int check = p.add(0, Kind::load, word, o.push_bitmap_load, "bitmap?");
-    int first = p.add(0, Kind::rmw, word, o.push_bitmap_rmw, "bitmap|=bit");
-    int xword = p.add(1, Kind::rmw, word, o.drain_bitmap_rmw, "bitmap=0");
-    p.add(1, Kind::fence, 0, o.drain_fence, "fence");
-    int poll = p.add(1, Kind::load, data, rlx, "data?");
-    l.path = [=](const Execution& x) { return x.rf[check] == word && x.rf[xword] == first; };
+    int check_reads = already_pending ? earlier : word;  // the set bit, or the empty word
+    l.path = [=](const Execution& x) { return x.rf[check] == check_reads && x.rf[xword] == first; };
     l.bad = [=, path = l.path](const Execution& x) { return path(x) && x.rf[poll] == data; };
     return l;
 }
@@ -361,8 +349,8 @@ std::vector<Litmus> litmus_programs(const Orders& o) {
     all.push_back(summary_bit_under_cleared_top(o));
     all.push_back(bitmap_bit_under_cleared_summary(o));
     all.push_back(sleeper_missed(o));
-    all.push_back(pending_wake_data(o));
-    all.push_back(first_wake_data(o));
+    all.push_back(waker_data(o, true));
+    all.push_back(waker_data(o, false));
     all.push_back(counted_sleep_missed(o));
     return all;
 }
