@@ -1,4 +1,4 @@
-// The byte decoder shared by the io and io_net harnesses: up to MAX_STEPS steps, each an
+// The byte decoder shared by the io and io_net harnesses: up to `max_steps` steps, each an
 // op kind in [first, last], slot, target (<= max_target), length (1-8 for a write, 1-16
 // for a read, 1-255 where `long_len(kind)`), timeout flag, offset (0-15), then a write's
 // bytes. The order of the reads is the corpora's format: keep it.
@@ -14,11 +14,11 @@
 namespace io_program {
 
 template <class Program, class Writes, class LongLen>
-Program decode_steps(const std::uint8_t* data, std::size_t size, std::uint8_t first, std::uint8_t last,
-                     std::uint8_t max_target, Writes writes, LongLen long_len) {
+Program decode_steps(const std::uint8_t* data, std::size_t size, std::size_t max_steps, std::uint8_t first,
+                     std::uint8_t last, std::uint8_t max_target, Writes writes, LongLen long_len) {
     FuzzedDataProvider in(data, size);
     Program p;
-    while (in.remaining_bytes() > 0 && p.steps.size() < MAX_STEPS) {
+    while (in.remaining_bytes() > 0 && p.steps.size() < max_steps) {
         OracleIoOp op{};
         op.op = in.ConsumeIntegralInRange<std::uint8_t>(first, last);
         op.slot = in.ConsumeIntegralInRange<std::uint8_t>(0, SLOTS - 1);

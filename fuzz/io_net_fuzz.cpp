@@ -21,7 +21,7 @@ using namespace io_net_program;
 
 Program decode(const std::uint8_t* data, std::size_t size) {
     return io_program::decode_steps<Program>(
-        data, size, ORACLE_NET_SEND, ORACLE_NET_ABORT, 3,
+        data, size, MAX_STEPS, ORACLE_NET_SEND, ORACLE_NET_ABORT, 3,
         [](std::uint8_t kind) { return kind == ORACLE_NET_SEND || kind == ORACLE_NET_WRITE || kind == ORACLE_NET_PWRITE; },
         [](std::uint8_t) { return false; });
 }
