@@ -49,7 +49,8 @@ struct Program {
 inline constexpr std::uint16_t MAX_INDEX = 11;
 // Bounds on one program's work, which sets the harness's speed: with 64 children and no
 // poll budget, wakes among many tasks made a few corpus inputs take 10-25 ms each (the
-// scheduler harness ran 2,100 exec/s alone; with these bounds ~5,400, same edges).
+// scheduler harness ran 2,100 exec/s alone on one core; with these bounds 4,100-5,400
+// from run to run, the same 470 edges).
 // Wakes name tasks 1..MAX_INDEX only, so children beyond that add volume, not states.
 inline constexpr std::size_t MAX_CHILDREN = 16;
 // Polls that follow the script; every later poll completes its task and does nothing
