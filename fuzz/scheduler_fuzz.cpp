@@ -21,10 +21,14 @@ using namespace scheduler_program;
 Program decode(const std::uint8_t* data, std::size_t size) {
     FuzzedDataProvider in(data, size);
     Program p;
+    p.instrs.reserve(64);  // one allocation each (under ASan every allocation records a stack)
     std::size_t steps = in.ConsumeIntegralInRange<std::size_t>(1, 6);
+    p.steps.reserve(steps);
     for (std::size_t i = 0; i < steps; ++i) {
         Step s;
         std::size_t wakes = in.ConsumeIntegralInRange<std::size_t>(0, 3);
+        s.wakes.reserve(wakes);
+        s.cpu.reserve(wakes);
         for (std::size_t w = 0; w < wakes; ++w) {
             s.wakes.push_back(in.ConsumeIntegralInRange<std::uint16_t>(1, MAX_INDEX));
             s.cpu.push_back(in.ConsumeBool());

@@ -50,7 +50,7 @@ inline constexpr std::uint16_t MAX_INDEX = 11;
 // Bounds on one program's work, which sets the harness's speed: with 64 children and no
 // poll budget, wakes among many tasks made a few corpus inputs take 10-25 ms each (the
 // scheduler harness ran 2,100 exec/s alone on one core; with these bounds 4,100-5,400
-// from run to run, the same 470 edges).
+// from run to run, the same 470 edges; 5,221-5,369 with the Buffers below).
 // Wakes name tasks 1..MAX_INDEX only, so children beyond that add volume, not states.
 inline constexpr std::size_t MAX_CHILDREN = 16;
 // Polls that follow the script; every later poll completes its task and does nothing
@@ -189,6 +189,7 @@ struct Scripted {
             if (std::optional<kimojio::Rc<kimojio::Task>> target = kimojio::TaskState::get()->get_task_by_index(index)) {
                 if (!joining) {
                     joining = std::make_shared<Joins>();
+                    joining->reserve(8);  // one allocation, not one per doubling (see Buffers)
                     script->joins.push_back(joining);
                 }
                 joining->emplace_back(kimojio::TaskSource(std::move(*target)));
@@ -204,16 +205,38 @@ struct Scripted {
     }
 };
 
+// What run() needs on every call, kept per thread and cleared instead of freed: the fuzz
+// harness runs thousands of programs a second, and under ASan every allocation records
+// a stack trace (these were half of a run's ~130 allocations).
+struct Buffers {
+    std::vector<Event> port_trace;
+    std::vector<kimojio::Waker> held;  // an Rc waker per spawned task, in spawn order
+    std::vector<std::weak_ptr<Joins>> joins;
+    std::vector<OracleEvent> oracle_raw;
+    std::vector<Event> oracle_trace;
+    std::unique_ptr<OracleScheduler, void (*)(OracleScheduler*)> oracle{oracle_sched_new(), oracle_sched_free};
+};
+
+inline Buffers& buffers() {
+    thread_local Buffers b;
+    return b;
+}
+
 // Runs `p` through both; returns a description of the first difference, if any.
 inline std::optional<std::string> run(const Program& p) {
     using kimojio::TaskState;
+    Buffers& b = buffers();
+    // Drops what a failed run left (its tasks' wakers) before the reset, as its locals would have been.
+    b.held.clear();
+    b.joins.clear();
     kimojio::reset_task_state(TaskState::get());  // a fresh TaskState (same rings), even after a failed run
-    std::vector<Event> port_trace;
-    std::vector<kimojio::Waker> held;  // an Rc waker per spawned task, in spawn order
-    Script port_script{&p.steps, &held};
+    std::vector<Event>& port_trace = b.port_trace;
+    port_trace.clear();
+    std::vector<kimojio::Waker>& held = b.held;
+    Script port_script{&p.steps, &held, std::move(b.joins)};
     OracleCtx oracle_ctx{Script{&p.steps}, {}, {}};
-    std::unique_ptr<OracleScheduler, void (*)(OracleScheduler*)> owner(oracle_sched_new(), oracle_sched_free);
-    OracleScheduler* oracle = owner.get();
+    OracleScheduler* oracle = b.oracle.get();
+    oracle_sched_reset(oracle);
     std::optional<std::string> difference;
     {
         kimojio::Runtime runtime(0, kimojio::Configuration().set_trace_buffer_manager(
@@ -269,9 +292,11 @@ inline std::optional<std::string> run(const Program& p) {
             if (difference) break;
         }
         if (!difference) {
-            std::vector<OracleEvent> raw(oracle_sched_trace(oracle, nullptr, 0));
+            std::vector<OracleEvent>& raw = b.oracle_raw;
+            raw.resize(oracle_sched_trace(oracle, nullptr, 0));
             oracle_sched_trace(oracle, raw.data(), raw.size());
-            std::vector<Event> oracle_trace;
+            std::vector<Event>& oracle_trace = b.oracle_trace;
+            oracle_trace.clear();
             for (const auto& e : raw) oracle_trace.push_back({e.kind, e.action, e.complete, e.task});
             if (port_trace != oracle_trace) {
                 difference = "traces differ\n  port:  " + to_string(port_trace) + "\n  oracle:" + to_string(oracle_trace);
@@ -289,6 +314,8 @@ inline std::optional<std::string> run(const Program& p) {
         for (const auto& joins : port_script.joins) {
             if (auto live = joins.lock()) live->clear();  // drops the waits: no Rc cycle is left
         }
+        port_script.joins.clear();
+        b.joins = std::move(port_script.joins);  // its capacity, for the next run
         kimojio::reset_task_state(TaskState::get());
     }
     return difference;

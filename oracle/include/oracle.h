@@ -45,6 +45,7 @@ typedef OraclePoll (*OracleScript)(void* ctx, uint16_t task);
 
 OracleScheduler* oracle_sched_new(void);
 void oracle_sched_free(OracleScheduler* s);
+void oracle_sched_reset(OracleScheduler* s); /* as new, buffers kept */
 int32_t oracle_sched_spawn(OracleScheduler* s); /* -1 at 65,535 live tasks */
 void oracle_sched_schedule_io(OracleScheduler* s, uint16_t task);
 void oracle_sched_schedule_cpu(OracleScheduler* s, uint16_t task);

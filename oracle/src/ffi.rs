@@ -113,6 +113,14 @@ pub extern "C" fn oracle_sched_new() -> *mut OracleScheduler {
     Box::into_raw(Box::new(OracleScheduler(Scheduler::new())))
 }
 
+/// Back to the state of oracle_sched_new, keeping the buffers (no allocation per input).
+/// # Safety
+/// `s` comes from oracle_sched_new.
+#[no_mangle]
+pub unsafe extern "C" fn oracle_sched_reset(s: *mut OracleScheduler) {
+    (*s).0.reset()
+}
+
 /// # Safety
 /// `s` comes from oracle_sched_new and is not used afterwards.
 #[no_mangle]

@@ -69,6 +69,27 @@ impl Scheduler {
         Self::default()
     }
 
+    /// Back to the state of `new()`, keeping every buffer's capacity: the fuzz harness
+    /// reuses one scheduler for all its inputs (no allocation per input once warm).
+    pub fn reset(&mut self) {
+        // Exhaustive: a new field fails to compile here until reset handles it.
+        let Scheduler { tasks, table, fill, cohort, cpu, last_ready_cpu, current, io_in_flight, trace, poll_buffer } =
+            self;
+        tasks.clear();
+        table.clear();
+        fill.clear();
+        cohort.clear();
+        cpu.clear();
+        *last_ready_cpu = false;
+        *current = None;
+        io_in_flight.clear();
+        trace.clear();
+        let Poll { wakes, spawns, joins, nop, complete } = poll_buffer;
+        wakes.clear();
+        joins.clear();
+        (*spawns, *nop, *complete) = (0, false, false);
+    }
+
     pub fn task_count(&self) -> usize {
         self.table.len()
     }
@@ -297,6 +318,19 @@ impl Scheduler {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reset_gives_the_state_of_a_new_scheduler() {
+        let mut s = Scheduler::new();
+        let (a, b) = (s.spawn().unwrap(), s.spawn().unwrap());
+        s.set_high_priority(a, true);
+        s.run_cohort(|task| Poll { wakes: vec![(a, true)], joins: vec![a], nop: task == b, ..Poll::default() });
+        s.schedule_cpu(b);
+        assert_ne!(format!("{s:?}"), format!("{:?}", Scheduler::new()), "the run left state behind");
+        s.reset();
+        assert_eq!(format!("{s:?}"), format!("{:?}", Scheduler::new()));
+        assert_eq!(s.spawn(), Some(1), "indexes start over");
+    }
 
     #[test]
     fn a_held_waker_of_a_completed_task_does_nothing_even_after_its_index_is_reused() {
