@@ -2,8 +2,11 @@
 """Second half of ci/oss-fuzz-check: runs each harness that fuzz/build.sh put in
 <root>/<sanitizer>/out the way ClusterFuzz does (seed corpus unzipped, dictionary,
 -rss_limit_mb=2560 -timeout=25, the service's ASAN/UBSAN_OPTIONS) and prints the table.
-Exit status 1 if a run crashed (non-zero exit or an artifact written)."""
+Runs as many harnesses at once as there are cores (each its own work directory), so an
+exec/s here is a shared core's. Exit status 1 if a run crashed (non-zero exit or an
+artifact written)."""
 import argparse
+import concurrent.futures
 import os
 import pathlib
 import re
@@ -56,17 +59,19 @@ def main():
     ap.add_argument("--root", type=pathlib.Path, required=True)
     ap.add_argument("sanitizers", nargs="+")
     args = ap.parse_args()
-    rows, bad = [], []
+    rows, bad, jobs = [], [], []
     for sanitizer in args.sanitizers:
         out = args.root / sanitizer / "out"
         targets = sorted(p.name for p in out.iterdir() if p.name.endswith("_fuzz") and os.access(p, os.X_OK))
         if len(targets) != len(EXPECTED):
             bad.append(f"{sanitizer}: expected {len(EXPECTED)} harnesses in {out}, found {targets}")
-        for target in targets:
-            execs, rss, crashes, log = run(out, target, sanitizer, args.seconds)
-            rows.append((target, sanitizer, execs, rss, crashes))
-            if crashes or execs is None:
-                bad.append(f"{target} ({sanitizer}): {crashes} crash(es), log {log}")
+        jobs += [(out, target, sanitizer) for target in targets]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        results = list(pool.map(lambda job: run(*job, args.seconds), jobs))
+    for (out, target, sanitizer), (execs, rss, crashes, log) in zip(jobs, results):
+        rows.append((target, sanitizer, execs, rss, crashes))
+        if crashes or execs is None:
+            bad.append(f"{target} ({sanitizer}): {crashes} crash(es), log {log}")
     print(f"\n{'target':<20} {'sanitizer':<10} {'exec/s':>8} {'peak RSS MB':>12} {'crashes':>8}")
     for target, sanitizer, execs, rss, crashes in rows:
         print(f"{target:<20} {sanitizer:<10} {execs if execs is not None else '-':>8} "
