@@ -226,9 +226,11 @@ inline Buffers& buffers() {
 inline std::optional<std::string> run(const Program& p) {
     using kimojio::TaskState;
     Buffers& b = buffers();
-    // Drops what a failed run left (its tasks' wakers) before the reset, as its locals would have been.
-    b.held.clear();
-    b.joins.clear();
+    // The run's wakers go when it ends, after its Runtime, even if it throws: as a local's would.
+    struct DropHeldOnExit {
+        Buffers& b;
+        ~DropHeldOnExit() { b.held.clear(); }
+    } drop_held_on_exit{b};
     kimojio::reset_task_state(TaskState::get());  // a fresh TaskState (same rings), even after a failed run
     std::vector<Event>& port_trace = b.port_trace;
     port_trace.clear();
