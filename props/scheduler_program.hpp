@@ -118,7 +118,7 @@ using Joins = std::vector<kimojio::WaitFuture<kimojio::TaskSource>>;
 struct Script {
     const std::vector<Step>* steps;
     std::vector<kimojio::Waker>* held = nullptr;  // port only: an Rc waker per task spawned, in spawn order
-    std::vector<std::weak_ptr<Joins>> joins = {};  // port only: every task's joins, to break cycles at the end
+    std::vector<std::weak_ptr<Joins>>* joins = nullptr;  // port only: every task's joins, to break cycles at the end
     std::size_t next = 0;
     std::size_t children = 0;  // spawned inside polls so far
     const Step& take() {
@@ -190,7 +190,7 @@ struct Scripted {
                 if (!joining) {
                     joining = std::make_shared<Joins>();
                     joining->reserve(8);  // one allocation, not one per doubling (see Buffers)
-                    script->joins.push_back(joining);
+                    script->joins->push_back(joining);
                 }
                 joining->emplace_back(kimojio::TaskSource(std::move(*target)));
                 (void)joining->back().poll(cx);  // registers: a live task is never Complete
@@ -226,16 +226,20 @@ inline Buffers& buffers() {
 inline std::optional<std::string> run(const Program& p) {
     using kimojio::TaskState;
     Buffers& b = buffers();
-    // The run's wakers go when it ends, after its Runtime, even if it throws: as a local's would.
-    struct DropHeldOnExit {
+    // The run's wakers and join lists go when it ends, after its Runtime, even if it
+    // throws: as locals' would.
+    struct ClearOnExit {
         Buffers& b;
-        ~DropHeldOnExit() { b.held.clear(); }
-    } drop_held_on_exit{b};
+        ~ClearOnExit() {
+            b.held.clear();
+            b.joins.clear();
+        }
+    } clear_on_exit{b};
     kimojio::reset_task_state(TaskState::get());  // a fresh TaskState (same rings), even after a failed run
     std::vector<Event>& port_trace = b.port_trace;
     port_trace.clear();
     std::vector<kimojio::Waker>& held = b.held;
-    Script port_script{&p.steps, &held, std::move(b.joins)};
+    Script port_script{&p.steps, &held, &b.joins};
     OracleCtx oracle_ctx{Script{&p.steps}, {}, {}};
     OracleScheduler* oracle = b.oracle.get();
     oracle_sched_reset(oracle);
@@ -313,11 +317,9 @@ inline std::optional<std::string> run(const Program& p) {
             }
         }
         held.clear();
-        for (const auto& joins : port_script.joins) {
+        for (const auto& joins : b.joins) {
             if (auto live = joins.lock()) live->clear();  // drops the waits: no Rc cycle is left
         }
-        port_script.joins.clear();
-        b.joins = std::move(port_script.joins);  // its capacity, for the next run
         kimojio::reset_task_state(TaskState::get());
     }
     return difference;
