@@ -167,7 +167,12 @@ TaskStateCellRef submit_and_complete_io_all(TaskStateCellRef task_state, bool bu
         task_state->get_next_tag();
         return task_state;
     }
-    task_state = submit_and_complete_io(std::move(task_state), busy_poll, true);
+    // Performance: with no IOPOLL I/O in flight the first call would only take its tag.
+    if (task_state->stats.in_flight_io_poll == 0) {
+        task_state->get_next_tag();
+    } else {
+        task_state = submit_and_complete_io(std::move(task_state), busy_poll, true);
+    }
     task_state = submit_and_complete_io(std::move(task_state), busy_poll, false);
 
     // If there are any completed tasks, we drop them with task_state released

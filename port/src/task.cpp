@@ -459,15 +459,6 @@ void TaskState::abort_task(Rc<Task> task) {
     }
 }
 
-// task.rs:853-865 TaskState::return_completion (part 2 of 2: definition)
-void TaskState::return_completion(Rc<Completion> completion) {
-    if (completion_pool.size() < MAX_COMPLETION_POOL_ENTRIES
-        // A strong count of 1 on our owned Rc indicates that we are the only owner.
-        && Rc<Completion>::strong_count(completion) == 1) {
-        completion_pool.push_back(std::move(completion));
-    }
-}
-
 // task.rs:867-876 TaskState::new_completion (part 2 of 2: definition)
 Rc<Completion> TaskState::new_completion(const SQE& entry, bool has_timespec, CompletionResources owned_resources,
                                          Timespec timespec, std::uint32_t tag, std::uint16_t task_index, bool iopoll) {

@@ -159,26 +159,29 @@ public:
                 // this clone will be undone when the CQE is processed and Rc::from_raw is called
                 const Completion* pool_handle_raw_ptr = Rc<Completion>::into_raw(Rc<Completion>(completion));
 
-                SQE entries[2];
-                entries[0] = *idle->entry;
-                io_uring_sqe_set_data(&entries[0], const_cast<Completion*>(pool_handle_raw_ptr));
-                entries[0].flags |= flags;
-                // Performance: the timeout entry is prepared only when it is submitted.
-                if (entry_count == 2) {
+                Completion* user_data = const_cast<Completion*>(pool_handle_raw_ptr);
+                Ring& target = iopoll ? ring_poll : ring;
+                if (entry_count == 1) {
+                    // Performance: written straight into the SQ, not copied to the stack first.
+                    target.submit_one(*idle->entry, user_data, flags);
+                } else {
+                    SQE entries[2];
+                    entries[0] = *idle->entry;
+                    io_uring_sqe_set_data(&entries[0], user_data);
+                    entries[0].flags |= flags;
                     // We provide a pointer to the timespec in the Completion,
                     // because this always lives longer than the pending I/O.
+                    // (Performance: the timeout entry is prepared only when it is submitted.)
                     io_uring_prep_link_timeout(&entries[1], &completion->timespec, 0);
                     io_uring_sqe_set_data64(&entries[1], 0);
 #if KIMOJIO_IO_URING_CMD
                     entries[1].big_sqe = {};  // Rust's Entry -> Entry128 zero-fills
 #endif
+                    target.submit(std::span<const SQE>(entries, entry_count));
                 }
-
                 if (!iopoll) {
-                    ring.submit(std::span<const SQE>(entries, entry_count));
                     stats.increment_in_flight_io(entry_count);
                 } else {
-                    ring_poll.submit(std::span<const SQE>(entries, entry_count));
                     stats.increment_in_flight_io_poll(entry_count);
                 }
 

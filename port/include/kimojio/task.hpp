@@ -406,6 +406,24 @@ public:
             }
         }
     }
+    // Not in Rust (performance, for RingFuture::poll): submit() of one entry, written
+    // straight into the SQ with its user data and extra flags (no copy made first).
+    void submit_one(const SQE& entry, void* user_data, unsigned flags) {
+        if (io_uring_sq_space_left(live()) == 0) {
+            submit_and_wait(0);
+            if (io_uring_sq_space_left(live()) == 0) {
+                throw Panic("Can not push SQE");
+            }
+        }
+        SQE* sqe = static_cast<SQE*>(io_uring_get_sqe(ring_.get()));
+#if KIMOJIO_IO_URING_CMD
+        std::memcpy(sqe, &entry, sizeof(SQE));  // all 128 bytes
+#else
+        *sqe = entry;
+#endif
+        io_uring_sqe_set_data(sqe, user_data);
+        sqe->flags |= flags;
+    }
     // Not in Rust: waits up to `timeout` for a CQE (used by the teardown in runtime.cpp).
     void wait_cqe_timeout(std::chrono::milliseconds timeout);
     // Not in Rust (performance): false when submit_and_wait(0) would return 0 without a
@@ -686,8 +704,15 @@ public:
     }
     // task.rs:828-851 TaskState::abort_task (part 1 of 2: declaration)
     void abort_task(Rc<Task> task);
-    // task.rs:853-865 TaskState::return_completion (part 1 of 2: declaration)
-    void return_completion(Rc<Completion> completion);
+    // Performance: defined in the class (two calls per I/O operation).
+    // task.rs:853-865 TaskState::return_completion
+    void return_completion(Rc<Completion> completion) {
+        if (completion_pool.size() < MAX_COMPLETION_POOL_ENTRIES
+            // A strong count of 1 on our owned Rc indicates that we are the only owner.
+            && Rc<Completion>::strong_count(completion) == 1) {
+            completion_pool.push_back(std::move(completion));
+        }
+    }
     // Performance: takes the Completion's fields, not a built Completion, so that a pooled
     // one is refilled in place (Rust's `*ptr = completion` is a memcpy; C++ would build and
     // move-assign two variants). See PORTING.md "Performance deviations".
