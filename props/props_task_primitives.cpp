@@ -333,7 +333,9 @@ Async<void> rw_program(std::vector<std::tuple<unsigned, std::size_t, bool, std::
     }
     co_await abort_at_turns(handles, [&](std::size_t i) { return std::get<2>(tasks[i]); },
                             [&](std::size_t i) { return std::get<3>(tasks[i]); });
-    bool ended = co_await all_end_within(handles, 200);
+    // Writers (and upgrades) take the lock one at a time, so the bound grows with the task
+    // count as the TaskPool one does (2.5 turns per task at most, measured over 30,000 cases).
+    bool ended = co_await all_end_within(handles, 16 + 8 * tasks.size());
     co_await yields(1);
     RC_ASSERT(ended);  // no task waits for the lock forever
     for (std::size_t i = 0; i < handles.size(); ++i) {
