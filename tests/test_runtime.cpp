@@ -549,6 +549,29 @@ TEST_CASE("each loop turn of a yielding task takes its schedule tag and two ring
     }
 }
 
+namespace {
+Async<void> nops(int n) {
+    for (int i = 0; i < n; ++i) (co_await kimojio::nop()).value();
+}
+}  // namespace
+
+// A turn that waits for I/O takes the slow path; with no IOPOLL I/O in flight the port
+// takes the IOPOLL call's ring tag without the call (see PORTING.md), so each nop still
+// costs its I/O tag (with_polled), two ring tags and the wake's schedule tag, as upstream.
+TEST_CASE("each loop turn of a task awaiting a nop takes its I/O tag, two ring tags and its schedule tag, as upstream") {
+    std::vector<std::uint32_t> tags;  // the main task's (index 1) TaskScheduled tags
+    {
+        kimojio::Runtime runtime(
+            0, kimojio::Configuration().set_trace_buffer_manager(std::make_unique<ScheduledTags>(&tags)));
+        REQUIRE(runtime.block_on(nops(5)).has_value());
+    }
+    REQUIRE(tags.size() == 6);  // spawned, then one wake per nop
+    for (std::size_t i = 3; i < tags.size(); ++i) {
+        CAPTURE(i);
+        CHECK(tags[i] - tags[i - 1] == 4);
+    }
+}
+
 TEST_CASE("kimojio::run runs the main future on a new runtime of the given index and returns its result") {
     auto result = kimojio::run(9, []() -> kimojio::Async<int> {
         CHECK(kimojio::task_identity().thread_index == 9);

@@ -162,8 +162,9 @@ public:
                 Completion* user_data = const_cast<Completion*>(pool_handle_raw_ptr);
                 Ring& target = iopoll ? ring_poll : ring;
                 if (entry_count == 1) {
-                    // Performance: written straight into the SQ, not copied to the stack first.
-                    target.submit_one(*idle->entry, user_data, flags);
+                    // Performance: written straight into the SQ, not copied to the stack
+                    // first (without a timeout there is no flag to add).
+                    target.submit_one(*idle->entry, user_data);
                 } else {
                     SQE entries[2];
                     entries[0] = *idle->entry;

@@ -407,8 +407,8 @@ public:
         }
     }
     // Not in Rust (performance, for RingFuture::poll): submit() of one entry, written
-    // straight into the SQ with its user data and extra flags (no copy made first).
-    void submit_one(const SQE& entry, void* user_data, unsigned flags) {
+    // straight into the SQ with its user data (no copy made first).
+    void submit_one(const SQE& entry, void* user_data) {
         if (io_uring_sq_space_left(live()) == 0) {
             submit_and_wait(0);
             if (io_uring_sq_space_left(live()) == 0) {
@@ -422,7 +422,6 @@ public:
         *sqe = entry;
 #endif
         io_uring_sqe_set_data(sqe, user_data);
-        sqe->flags |= flags;
     }
     // Not in Rust: waits up to `timeout` for a CQE (used by the teardown in runtime.cpp).
     void wait_cqe_timeout(std::chrono::milliseconds timeout);
