@@ -528,48 +528,41 @@ private:
 Async<void> yields(int n) {
     for (int i = 0; i < n; ++i) co_await kimojio::yield_io();
 }
+
+Async<void> nops(int n) {
+    for (int i = 0; i < n; ++i) (co_await kimojio::nop()).value();
+}
+
+// Runs `main` on a traced runtime; checks that the main task (index 1) was scheduled 6
+// times (spawned, then once per turn it waited) and that from its third schedule on (the
+// first turn also starts the runtime server task) `per_turn` tags lie between schedules.
+void check_tags_per_turn(Async<void> main, std::uint32_t per_turn) {
+    std::vector<std::uint32_t> tags;  // the main task's TaskScheduled tags
+    {
+        kimojio::Runtime runtime(
+            0, kimojio::Configuration().set_trace_buffer_manager(std::make_unique<ScheduledTags>(&tags)));
+        REQUIRE(runtime.block_on(std::move(main)).has_value());
+    }
+    REQUIRE(tags.size() == 6);
+    for (std::size_t i = 3; i < tags.size(); ++i) {
+        CAPTURE(i);
+        CHECK(tags[i] - tags[i - 1] == per_turn);
+    }
+}
 }  // namespace
 
 // Rust's submit_and_complete_io_all always calls submit_and_complete_io twice, each taking
 // a ring tag; the port's fast path (nothing to submit or reap) skips both calls but takes
 // the two tags, so tags stay the same as upstream's.
 TEST_CASE("each loop turn of a yielding task takes its schedule tag and two ring tags, as upstream") {
-    std::vector<std::uint32_t> tags;  // the main task's (index 1) TaskScheduled tags
-    {
-        kimojio::Runtime runtime(
-            0, kimojio::Configuration().set_trace_buffer_manager(std::make_unique<ScheduledTags>(&tags)));
-        REQUIRE(runtime.block_on(yields(5)).has_value());
-    }
-    REQUIRE(tags.size() == 6);  // spawned, then one schedule per yield
-    // From the second yield on (the first turn also starts the runtime server task), each
-    // turn takes the fast path: nothing to submit, the yielded task ready.
-    for (std::size_t i = 3; i < tags.size(); ++i) {
-        CAPTURE(i);
-        CHECK(tags[i] - tags[i - 1] == 3);
-    }
+    check_tags_per_turn(yields(5), 3);
 }
-
-namespace {
-Async<void> nops(int n) {
-    for (int i = 0; i < n; ++i) (co_await kimojio::nop()).value();
-}
-}  // namespace
 
 // A turn that waits for I/O takes the slow path; with no IOPOLL I/O in flight the port
 // takes the IOPOLL call's ring tag without the call (see PORTING.md), so each nop still
 // costs its I/O tag (with_polled), two ring tags and the wake's schedule tag, as upstream.
 TEST_CASE("each loop turn of a task awaiting a nop takes its I/O tag, two ring tags and its schedule tag, as upstream") {
-    std::vector<std::uint32_t> tags;  // the main task's (index 1) TaskScheduled tags
-    {
-        kimojio::Runtime runtime(
-            0, kimojio::Configuration().set_trace_buffer_manager(std::make_unique<ScheduledTags>(&tags)));
-        REQUIRE(runtime.block_on(nops(5)).has_value());
-    }
-    REQUIRE(tags.size() == 6);  // spawned, then one wake per nop
-    for (std::size_t i = 3; i < tags.size(); ++i) {
-        CAPTURE(i);
-        CHECK(tags[i] - tags[i - 1] == 4);
-    }
+    check_tags_per_turn(nops(5), 4);
 }
 
 TEST_CASE("kimojio::run runs the main future on a new runtime of the given index and returns its result") {
