@@ -417,16 +417,14 @@ void arm_foreign_wake_read(TaskState& task_state) {
     task_state.foreign_wake_read_armed = true;
 }
 
-TaskStateCellRef drain_foreign_wakes(TaskStateCellRef task_state) {
-    ForeignWakeQueue* queue = task_state->foreign_wake_queue;
-    if (queue != nullptr) {
-        queue->drain([&](std::uint16_t task_index) {
-            // As a local wake: a stale index is a no-op, a reused one a spurious wake.
-            if (std::optional<Rc<Task>> task = task_state->get_task_by_index(task_index)) {
-                task_state->schedule_io(std::move(*task));
-            }
-        });
-    }
+// The out-of-line part of drain_foreign_wakes (runtime.hpp): the queue has pending wakes.
+TaskStateCellRef drain_pending_foreign_wakes(TaskStateCellRef task_state) {
+    task_state->foreign_wake_queue->drain([&](std::uint16_t task_index) {
+        // As a local wake: a stale index is a no-op, a reused one a spurious wake.
+        if (std::optional<Rc<Task>> task = task_state->get_task_by_index(task_index)) {
+            task_state->schedule_io(std::move(*task));
+        }
+    });
     return task_state;
 }
 

@@ -50,14 +50,14 @@ void arm_foreign_wake_read(TaskState& task_state);
 
 // Phase 2, the drain point of each loop iteration (after completions are processed,
 // before the cohort is prepared): schedule every task a foreign thread woke, in
-// ascending task index. Owner thread.
-TaskStateCellRef drain_foreign_wakes(TaskStateCellRef task_state);
-// Performance: what block_on calls each turn; with no foreign wake pending, one load (a
-// wake published after it is found by the next turn's drain, as after drain's own test).
-inline TaskStateCellRef drain_foreign_wakes_if_any(TaskStateCellRef task_state) {
+// ascending task index. Owner thread. Inline (performance): with no foreign wake pending
+// it is one load (a wake published after it is found by the next turn's drain, as after
+// ForeignWakeQueue::drain's own first test).
+TaskStateCellRef drain_pending_foreign_wakes(TaskStateCellRef task_state);
+inline TaskStateCellRef drain_foreign_wakes(TaskStateCellRef task_state) {
     ForeignWakeQueue* queue = task_state->foreign_wake_queue;
     if (queue != nullptr && queue->any_pending()) {
-        return drain_foreign_wakes(std::move(task_state));
+        return drain_pending_foreign_wakes(std::move(task_state));
     }
     return task_state;
 }
@@ -188,7 +188,7 @@ public:
                 task_state = submit_and_complete_io_all(std::move(task_state), busy);
 
                 // The drain point: tasks woken from other threads join this cohort.
-                task_state = drain_foreign_wakes_if_any(std::move(task_state));
+                task_state = drain_foreign_wakes(std::move(task_state));
 
                 task_state->prepare_cohort();
                 while (std::optional<Rc<Task>> ready = task_state->get_ready()) {
